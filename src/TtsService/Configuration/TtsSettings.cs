@@ -1,0 +1,85 @@
+namespace TtsService.Configuration;
+
+/// <summary>
+/// Every setting of the service, bound from configuration keys spelled as in the spec
+/// (snake_case: appsettings.json, then .env, then environment variables, then the command line).
+/// </summary>
+public sealed class TtsSettings
+{
+    public bool EnableKokoro { get; set; } = true;
+    public bool EnableZipvoice { get; set; } = true;
+    public string DefaultBackend { get; set; } = "kokoro";
+
+    /// <summary>Root of the model files; relative paths are resolved against the content root.</summary>
+    public string ModelsDir { get; set; } = "models";
+
+    public string ZipvoiceModel { get; set; } = "zipvoice";
+    /// <summary>0 means: the variant's upstream default (16 for zipvoice, 8 for zipvoice_distill).</summary>
+    public int ZipvoiceNumSteps { get; set; }
+    public string ZipvoiceCacheDir { get; set; } = "data/zipvoice_prompts";
+    public double ZipvoiceMaxPromptDuration { get; set; } = 30.0;
+    public bool ZipvoiceRemoveLongSilence { get; set; } = true;
+    public bool ZipvoiceAllowUrlDownload { get; set; } = true;
+    public bool ZipvoiceAllowPrivateUrls { get; set; }
+    public bool ZipvoiceAllowBase64 { get; set; } = true;
+    public double ZipvoiceMaxDownloadSizeMb { get; set; } = 25;
+    /// <summary>Bytes of decoded prompt audio and features kept in memory.</summary>
+    public long ZipvoicePromptCacheMb { get; set; } = 256;
+
+    public bool UseGpu { get; set; }
+    /// <summary>"auto", "cpu" or "cuda".</summary>
+    public string DeviceType { get; set; } = "auto";
+
+    public int MaxInputChars { get; set; } = 20000;
+    /// <summary>0 means: number of cores on CPU, 2 on GPU.</summary>
+    public int MaxConcurrentInferences { get; set; }
+    public int MaxQueuedRequests { get; set; } = 64;
+    /// <summary>Comma-separated; when non-empty every /v1 and /dev call needs a Bearer key.</summary>
+    public string ApiKeys { get; set; } = "";
+
+    public string DownloadDir { get; set; } = "data/downloads";
+    public double MaxUploadSizeMb { get; set; } = 25;
+
+    /// <summary>Maps snake_case keys ("enable_kokoro") onto these properties.</summary>
+    public static TtsSettings FromConfiguration(IConfiguration configuration)
+    {
+        var settings = new TtsSettings();
+        foreach (var property in typeof(TtsSettings).GetProperties())
+        {
+            var key = ToSnakeCase(property.Name);
+            var raw = configuration[key];
+            if (string.IsNullOrWhiteSpace(raw)) continue;
+            try
+            {
+                var value = property.PropertyType == typeof(bool)
+                    ? ParseBool(raw)
+                    : Convert.ChangeType(raw.Trim(), property.PropertyType, System.Globalization.CultureInfo.InvariantCulture);
+                property.SetValue(settings, value);
+            }
+            catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+            {
+                throw new InvalidOperationException($"Setting '{key}' has the value '{raw}', which is not a valid {property.PropertyType.Name}.", e);
+            }
+        }
+        return settings;
+    }
+
+    public IReadOnlyList<string> ApiKeyList =>
+        ApiKeys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public int EffectiveMaxConcurrentInferences =>
+        MaxConcurrentInferences > 0 ? MaxConcurrentInferences : (UseGpu ? 2 : Environment.ProcessorCount);
+
+    public string ResolvePath(string contentRoot, string path) =>
+        Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(contentRoot, path));
+
+    internal static string ToSnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    private static object ParseBool(string raw) => raw.Trim().ToLowerInvariant() switch
+    {
+        "1" or "true" or "yes" or "on" => true,
+        "0" or "false" or "no" or "off" => false,
+        _ => throw new FormatException(),
+    };
+}

@@ -1,0 +1,22 @@
+namespace TtsService.Inference;
+
+public enum BackendState { Ready, Disabled, Unavailable }
+
+/// <summary>What <c>/ready</c> reports for one backend.</summary>
+/// <param name="Name">"kokoro" or "zipvoice".</param>
+/// <param name="Reason">Why it is not ready (names the missing file and how to get it).</param>
+/// <param name="Models">Model ids this backend serves when ready.</param>
+public sealed record BackendStatus(string Name, BackendState State, string? Reason, IReadOnlyList<string> Models);
+
+/// <summary>One piece of synthesized audio, in the order it is to be played.</summary>
+/// <param name="Samples">Interleaved samples in [-1, 1].</param>
+public sealed record AudioChunk(float[] Samples, int SampleRate, int Channels = 1);
+
+/// <summary>A TTS engine the <see cref="BackendManager"/> can route to.</summary>
+public interface ISpeechBackend
+{
+    string Name { get; }
+    BackendStatus Status { get; }
+    /// <summary>True when <paramref name="modelId"/> (already lower-cased) belongs to this backend.</summary>
+    bool Handles(string modelId);
+}

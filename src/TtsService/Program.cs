@@ -1,0 +1,43 @@
+using Serilog;
+using TtsService.Api;
+using TtsService.Audio;
+using TtsService.Configuration;
+using TtsService.Inference;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Settings: appsettings.json (repo root or next to the binary) < .env < environment < command line.
+builder.Configuration.AddServiceSources(builder.Environment.ContentRootPath);
+var settings = TtsSettings.FromConfiguration(builder.Configuration);
+builder.Services.AddSingleton(settings);
+
+builder.Host.UseSerilog((context, logger) => logger
+    .ReadFrom.Configuration(context.Configuration)
+    .Enrich.FromLogContext()
+    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+    o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+});
+builder.Services.AddServiceErrors();
+builder.Services.AddEndpointsApiExplorer();
+builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "TtsService", Version = "v1" }));
+
+builder.Services.AddSingleton<AudioEncoderFactory>();
+builder.Services.AddSingleton<PromptAudioDecoder>();
+builder.Services.AddSingleton<BackendManager>();
+
+var app = builder.Build();
+
+app.UseServiceErrors();
+app.UseSerilogRequestLogging();
+app.UseSwagger();
+app.UseSwaggerUI(o => { o.RoutePrefix = "docs"; o.SwaggerEndpoint("/swagger/v1/swagger.json", "TtsService v1"); });
+
+app.MapHealth();
+
+app.Run();
+
+public partial class Program;
