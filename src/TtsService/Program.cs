@@ -3,6 +3,7 @@ using TtsService.Api;
 using TtsService.Audio;
 using TtsService.Configuration;
 using TtsService.Inference;
+using TtsService.Inference.Kokoro;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -27,6 +28,10 @@ builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "TtsServi
 
 builder.Services.AddSingleton<AudioEncoderFactory>();
 builder.Services.AddSingleton<PromptAudioDecoder>();
+builder.Services.AddSingleton<AudioResponseWriter>();
+builder.Services.AddSingleton<OnnxSessions>();
+builder.Services.AddSingleton<InferenceLimiter>();
+// Kokoro is registered once the espeak-ng front end lands (Text/).
 builder.Services.AddSingleton<BackendManager>();
 
 var app = builder.Build();
@@ -37,6 +42,13 @@ app.UseSwagger();
 app.UseSwaggerUI(o => { o.RoutePrefix = "docs"; o.SwaggerEndpoint("/swagger/v1/swagger.json", "TtsService v1"); });
 
 app.MapHealth();
+var v1 = app.MapGroup("/v1");
+v1.MapSpeech();
+v1.MapModels();
+v1.MapKokoroVoices();
+
+// Load the models now, not on the first request; failures leave that backend unavailable, never stop the host.
+_ = app.Services.GetRequiredService<BackendManager>().Statuses;
 
 app.Run();
 

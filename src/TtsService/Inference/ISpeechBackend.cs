@@ -10,7 +10,13 @@ public sealed record BackendStatus(string Name, BackendState State, string? Reas
 
 /// <summary>One piece of synthesized audio, in the order it is to be played.</summary>
 /// <param name="Samples">Interleaved samples in [-1, 1].</param>
-public sealed record AudioChunk(float[] Samples, int SampleRate, int Channels = 1);
+public sealed record AudioChunk(float[] Samples, int SampleRate, int Channels = 1)
+{
+    /// <summary>The text this chunk speaks, when known (captions).</summary>
+    public string? Text { get; init; }
+    /// <summary>Per-token durations in model frames, when the model reports them.</summary>
+    public int[]? Durations { get; init; }
+}
 
 /// <summary>A TTS engine the <see cref="BackendManager"/> can route to.</summary>
 public interface ISpeechBackend

@@ -1,0 +1,47 @@
+using TtsService.Configuration;
+using TtsService.Errors;
+
+namespace TtsService.Inference;
+
+/// <summary>
+/// Bounds CPU/GPU-heavy model calls to <c>max_concurrent_inferences</c> at a time. Callers beyond
+/// that wait in a queue of at most <c>max_queued_requests</c>; past it they get a 429 at once.
+/// A slot is taken per model call (one sentence chunk), so a slow streaming client never holds it
+/// while its bytes are written.
+/// </summary>
+public sealed class InferenceLimiter(TtsSettings settings)
+{
+    private readonly SemaphoreSlim _slots = new(settings.EffectiveMaxConcurrentInferences, settings.EffectiveMaxConcurrentInferences);
+    private int _waiting;
+    private int _running;
+
+    public int Capacity { get; } = settings.EffectiveMaxConcurrentInferences;
+    public int Waiting => Volatile.Read(ref _waiting);
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Runs <paramref name="work"/> on the thread pool once a slot is free.</summary>
+    public async Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        if (!_slots.Wait(0))
+        {
+            if (Interlocked.Increment(ref _waiting) > settings.MaxQueuedRequests)
+            {
+                Interlocked.Decrement(ref _waiting);
+                throw new TooManyRequestsException($"All {Capacity} inference slots are busy and {settings.MaxQueuedRequests} requests are queued; retry shortly.", 1);
+            }
+            try { await _slots.WaitAsync(cancellationToken); }
+            finally { Interlocked.Decrement(ref _waiting); }
+        }
+        Interlocked.Increment(ref _running);
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return await Task.Run(work, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+            _slots.Release();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Runtime.CompilerServices;
+using TtsService.Configuration;
+using TtsService.Text;
+
+namespace TtsService.Inference.Kokoro;
+
+/// <summary>What one Kokoro synthesis needs, validated by the endpoint.</summary>
+public sealed record KokoroRequest(string Input, string Voice, float Speed, string? LangCode, NormalizationOptions Normalization);
+
+/// <summary>
+/// The Kokoro v1.0 backend: loads the model, vocabulary and voices from <c>models_dir/kokoro</c> at
+/// start-up and speaks text chunk by chunk. A missing or broken file leaves it Unavailable with a
+/// reason naming the file; the host keeps running.
+/// </summary>
+public sealed class KokoroBackend : ISpeechBackend, IDisposable
+{
+    public static readonly string[] ModelIds = ["kokoro", "tts-1", "tts-1-hd"];
+
+    /// <summary>File names tried in <c>models_dir/kokoro</c>, most common first.</summary>
+    public static readonly string[] ModelFileNames =
+        ["kokoro-v1.0.onnx", "model.onnx", "kokoro-v1.0.fp16.onnx", "kokoro-v1.0.int8.onnx", "model_quantized.onnx", "model_fp16.onnx"];
+
+    private readonly KokoroModel? _model;
+    private readonly InferenceLimiter _limiter;
+    private readonly ILogger<KokoroBackend> _logger;
+
+    public string Name => "kokoro";
+    public BackendStatus Status { get; }
+    public KokoroVoiceLibrary Voices { get; } = new();
+    public KokoroFrontend? Frontend { get; }
+    public bool HasDurations => _model?.HasDurations ?? false;
+
+    public KokoroBackend(TtsSettings settings, IHostEnvironment environment, OnnxSessions sessions, InferenceLimiter limiter,
+        ITextNormalizer normalizer, ITextChunker chunker, IKokoroG2P g2p, ILogger<KokoroBackend> logger)
+    {
+        _limiter = limiter;
+        _logger = logger;
+        if (!settings.EnableKokoro)
+        {
+            Status = new BackendStatus(Name, BackendState.Disabled, "enable_kokoro=false", ModelIds);
+            return;
+        }
+        var dir = Path.Combine(settings.ResolvePath(environment.ContentRootPath, settings.ModelsDir), "kokoro");
+        try
+        {
+            var modelPath = ModelFileNames.Select(f => Path.Combine(dir, f)).FirstOrDefault(File.Exists)
+                ?? throw new FileNotFoundException($"Kokoro model file not found: expected {Path.Combine(dir, ModelFileNames[0])} (or {string.Join(", ", ModelFileNames.Skip(1))}). Run models/download.sh to fetch it.");
+            var vocab = LoadVocab(dir);
+            LoadVoices(dir);
+            if (!g2p.IsAvailable)
+                throw new InvalidOperationException("espeak-ng is not available (install the Debian packages libespeak-ng1 and espeak-ng-data).");
+            _model = new KokoroModel(modelPath, sessions);
+            Frontend = new KokoroFrontend(normalizer, chunker, g2p, vocab);
+            Status = new BackendStatus(Name, BackendState.Ready, null, ModelIds);
+            logger.LogInformation("Kokoro ready: {Model}, {Voices} voices, {Symbols} symbols, durations output: {Durations}",
+                Path.GetFileName(modelPath), Voices.Count, vocab.Count, _model.HasDurations);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException
+                                      or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or System.Text.Json.JsonException)
+        {
+            Status = new BackendStatus(Name, BackendState.Unavailable, e.Message, ModelIds);
+            logger.LogWarning("Kokoro unavailable: {Reason}", e.Message);
+        }
+    }
+
+    public bool Handles(string modelId) => ModelIds.Contains(modelId);
+
+    private static KokoroVocab LoadVocab(string dir)
+    {
+        var config = Path.Combine(dir, "config.json");
+        if (File.Exists(config)) return KokoroVocab.Load(config);
+        var tokens = Path.Combine(dir, "tokens.txt");
+        if (File.Exists(tokens)) return KokoroVocab.LoadTokensTxt(tokens);
+        throw new FileNotFoundException($"Kokoro vocabulary not found: expected {config} (or sherpa-onnx's tokens.txt).");
+    }
+
+    private void LoadVoices(string dir)
+    {
+        var voicesDir = Path.Combine(dir, "voices");
+        if (Directory.Exists(voicesDir)) Voices.LoadDirectory(voicesDir);
+        var npz = Path.Combine(dir, "voices-v1.0.bin");
+        if (File.Exists(npz)) Voices.LoadNpz(npz);
+        if (Voices.Count == 0)
+            throw new FileNotFoundException($"No Kokoro voices found: expected {voicesDir}/*.bin or {npz}.");
+    }
+
+    /// <summary>Speaks <paramref name="request"/> one chunk at a time; the first chunk comes back before the rest is synthesized.</summary>
+    public IAsyncEnumerable<AudioChunk> SynthesizeAsync(KokoroRequest request, CancellationToken cancellationToken)
+    {
+        // Resolve the voice eagerly so an unknown voice is a 404 before any audio is promised.
+        var table = Voices.Resolve(request.Voice);
+        var lang = request.LangCode ?? KokoroLanguageCodes.FromVoice(request.Voice);
+        var pieces = Frontend!.Pieces(request.Input, lang, request.Normalization);
+        return RunPieces(pieces, table, request.Speed, cancellationToken);
+    }
+
+    /// <summary>Speaks a phoneme string given directly.</summary>
+    public IAsyncEnumerable<AudioChunk> SynthesizePhonemesAsync(string phonemes, string voice, float speed, CancellationToken cancellationToken)
+    {
+        var table = Voices.Resolve(voice);
+        return RunPieces(Frontend!.PiecesFromPhonemes(phonemes), table, speed, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<AudioChunk> RunPieces(IEnumerable<KokoroPiece> pieces, float[] table, float speed,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var piece in pieces)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var ids = new long[piece.Ids.Count + 2];
+            piece.Ids.CopyTo(ids, 1);
+            var style = KokoroVoiceLibrary.StyleRow(table, piece.Ids.Count).ToArray();
+            var output = await _limiter.RunAsync(() => _model!.Run(ids, style, speed), cancellationToken);
+            yield return new AudioChunk(output.Audio, KokoroModel.SampleRate) { Text = piece.Text, Durations = output.Durations };
+        }
+    }
+
+    public void Dispose() => _model?.Dispose();
+}

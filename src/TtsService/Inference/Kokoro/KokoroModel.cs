@@ -1,0 +1,94 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace TtsService.Inference.Kokoro;
+
+/// <summary>
+/// Owns the Kokoro v1.0 ONNX session and knows its input/output names. Two exports are in use:
+/// onnx-community/Kokoro-82M-v1.0-ONNX (<c>input_ids</c> → <c>waveform</c>) and
+/// thewh1teagle/kokoro-onnx (<c>tokens</c> → <c>audio</c>); both take <c>style</c> float32 [1,256]
+/// and <c>speed</c> float32 [1]. A timestamped export adds per-token <c>durations</c>.
+/// </summary>
+public sealed class KokoroModel : IDisposable
+{
+    public const int StyleDim = 256;
+    /// <summary>Tokens per call including the two pads (the model's position limit).</summary>
+    public const int MaxTokens = 512;
+    public const int SampleRate = 24000;
+
+    private readonly InferenceSession _session;
+    private readonly string _idsInput;
+    private readonly string _audioOutput;
+    private readonly string? _durationsOutput;
+
+    public bool HasDurations => _durationsOutput is not null;
+    public bool OnCuda { get; }
+    public string FilePath { get; }
+
+    public KokoroModel(string path, OnnxSessions sessions)
+    {
+        FilePath = path;
+        (_session, OnCuda) = sessions.Open(path);
+        try
+        {
+            var inputs = _session.InputMetadata;
+            _idsInput = Require(inputs, ["input_ids", "tokens"], TensorElementType.Int64, 2);
+            Require(inputs, ["style"], TensorElementType.Float, 2);
+            Require(inputs, ["speed"], TensorElementType.Float, 1);
+            var outputs = _session.OutputMetadata;
+            _audioOutput = new[] { "waveform", "audio" }.FirstOrDefault(outputs.ContainsKey)
+                ?? throw new InvalidDataException($"{Path.GetFileName(path)}: no output named 'waveform' or 'audio' (outputs: {string.Join(", ", outputs.Keys)}).");
+            if (outputs[_audioOutput].ElementDataType != TensorElementType.Float)
+                throw new InvalidDataException($"{Path.GetFileName(path)}: output '{_audioOutput}' is {outputs[_audioOutput].ElementDataType}, expected float32.");
+            _durationsOutput = outputs.ContainsKey("durations") ? "durations" : outputs.ContainsKey("pred_dur") ? "pred_dur" : null;
+        }
+        catch
+        {
+            _session.Dispose();
+            throw;
+        }
+    }
+
+    private string Require(IReadOnlyDictionary<string, NodeMetadata> inputs, string[] names, TensorElementType type, int rank)
+    {
+        var name = names.FirstOrDefault(inputs.ContainsKey)
+            ?? throw new InvalidDataException($"{Path.GetFileName(FilePath)}: missing input '{string.Join("' or '", names)}' (inputs: {string.Join(", ", inputs.Keys)}).");
+        var meta = inputs[name];
+        if (meta.ElementDataType != type)
+            throw new InvalidDataException($"{Path.GetFileName(FilePath)}: input '{name}' is {meta.ElementDataType}, expected {type}.");
+        if (meta.Dimensions.Length != rank)
+            throw new InvalidDataException($"{Path.GetFileName(FilePath)}: input '{name}' has rank {meta.Dimensions.Length}, expected {rank}.");
+        return name;
+    }
+
+    /// <summary>Runs one chunk. <paramref name="ids"/> already carries the pad 0 at both ends.</summary>
+    public KokoroOutput Run(ReadOnlySpan<long> ids, ReadOnlySpan<float> style, float speed)
+    {
+        if (ids.Length > MaxTokens) throw new ArgumentOutOfRangeException(nameof(ids), $"{ids.Length} tokens exceed {MaxTokens}.");
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids.ToArray(), [1, ids.Length]);
+        using var styleValue = OrtValue.CreateTensorValueFromMemory(style.ToArray(), [1, StyleDim]);
+        using var speedValue = OrtValue.CreateTensorValueFromMemory(new[] { speed }, [1]);
+        string[] outputNames = _durationsOutput is null ? [_audioOutput] : [_audioOutput, _durationsOutput];
+        using var runOptions = new RunOptions();
+        using var results = _session.Run(runOptions, [_idsInput, "style", "speed"], [idsValue, styleValue, speedValue], outputNames);
+        var audio = results[0].GetTensorDataAsSpan<float>().ToArray();
+        int[]? durations = null;
+        if (_durationsOutput is not null)
+        {
+            var d = results[1];
+            durations = d.GetTensorTypeAndShape().ElementDataType switch
+            {
+                TensorElementType.Int64 => d.GetTensorDataAsSpan<long>().ToArray().Select(x => (int)x).ToArray(),
+                TensorElementType.Int32 => d.GetTensorDataAsSpan<int>().ToArray(),
+                _ => d.GetTensorDataAsSpan<float>().ToArray().Select(x => (int)MathF.Round(x)).ToArray(),
+            };
+        }
+        return new KokoroOutput(audio, durations);
+    }
+
+    public void Dispose() => _session.Dispose();
+}
+
+/// <param name="Audio">24 kHz samples.</param>
+/// <param name="Durations">Per-token durations in model frames, when the export has them.</param>
+public sealed record KokoroOutput(float[] Audio, int[]? Durations);

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using TtsService.Errors;
+
+namespace TtsService.Inference.Kokoro;
+
+/// <summary>
+/// Kokoro voices: style tables of float32 [510, 1, 256] (one 256-dim style per phoneme count).
+/// Read from <c>voices/*.bin</c> (raw little-endian float32), from <c>voices-v1.0.bin</c> (an npz of
+/// .npy arrays, as kokoro-onnx ships them) and from sherpa-onnx's <c>voices.bin</c>
+/// ([n_speakers, 510, 256] in <c>speaker_names</c> order). Mixes like <c>af_bella(2)+af_sky(1)</c> are
+/// the weight-normalized mean of the tables.
+/// </summary>
+public sealed partial class KokoroVoiceLibrary
+{
+    public const int Rows = 510;
+    public const int TableLength = Rows * KokoroModel.StyleDim;
+
+    /// <summary>OpenAI's voice names mapped to the closest Kokoro v1.0 voices (same names where Kokoro has them).</summary>
+    public static readonly IReadOnlyDictionary<string, string> OpenAiVoices = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["alloy"] = "af_alloy",
+        ["ash"] = "am_adam",
+        ["ballad"] = "bm_george",
+        ["coral"] = "af_heart",
+        ["echo"] = "am_echo",
+        ["fable"] = "bm_fable",
+        ["nova"] = "af_nova",
+        ["onyx"] = "am_onyx",
+        ["sage"] = "af_sarah",
+        ["shimmer"] = "af_bella",
+        ["verse"] = "am_michael",
+    };
+
+    private readonly Dictionary<string, float[]> _voices = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public IReadOnlyList<string> Names
+    {
+        get { lock (_gate) return _voices.Keys.Order(StringComparer.Ordinal).ToList(); }
+    }
+
+    public int Count { get { lock (_gate) return _voices.Count; } }
+
+    public void Add(string name, float[] table)
+    {
+        if (table.Length != TableLength)
+            throw new InvalidDataException($"Voice '{name}' has {table.Length} floats; expected {TableLength} (510×1×256).");
+        lock (_gate) _voices[name] = table;
+    }
+
+    public bool Contains(string name) { lock (_gate) return _voices.ContainsKey(name); }
+
+    /// <summary>Reads every <c>*.bin</c> style file of a directory.</summary>
+    public int LoadDirectory(string directory)
+    {
+        var loaded = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, "*.bin"))
+        {
+            Add(Path.GetFileNameWithoutExtension(file), ReadRawTable(File.ReadAllBytes(file), file));
+            loaded++;
+        }
+        return loaded;
+    }
+
+    public static float[] ReadRawTable(ReadOnlySpan<byte> bytes, string source)
+    {
+        if (bytes.Length != TableLength * sizeof(float))
+            throw new InvalidDataException($"{source}: {bytes.Length} bytes; a voice file is {TableLength * sizeof(float)} bytes (float32 510×1×256).");
+        return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+    }
+
+    /// <summary>Reads the npz bundle (<c>voices-v1.0.bin</c>): one <c>name.npy</c> float32 [510,1,256] per voice.</summary>
+    public int LoadNpz(string path)
+    {
+        using var zip = ZipFile.OpenRead(path);
+        var loaded = 0;
+        foreach (var entry in zip.Entries)
+        {
+            if (!entry.Name.EndsWith(".npy", StringComparison.Ordinal)) continue;
+            using var stream = entry.Open();
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            Add(Path.GetFileNameWithoutExtension(entry.Name), NpyArray.ReadFloat32(buffer.ToArray(), TableLength, $"{path}:{entry.Name}"));
+            loaded++;
+        }
+        return loaded;
+    }
+
+    /// <summary>Reads sherpa-onnx's <c>voices.bin</c>: raw float32 [n, 510, 256] for <paramref name="speakerNames"/> in order.</summary>
+    public int LoadSherpaVoices(string path, IReadOnlyList<string> speakerNames)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var expected = (long)speakerNames.Count * TableLength * sizeof(float);
+        if (bytes.Length != expected)
+            throw new InvalidDataException($"{path}: {bytes.Length} bytes; {speakerNames.Count} speakers need {expected}.");
+        var all = MemoryMarshal.Cast<byte, float>(bytes);
+        for (var i = 0; i < speakerNames.Count; i++) Add(speakerNames[i], all.Slice(i * TableLength, TableLength).ToArray());
+        return speakerNames.Count;
+    }
+
+    /// <summary>
+    /// Resolves a voice spec: a name, an OpenAI name, or a mix "a+b", "a(2)+b(1)" (weights normalized).
+    /// Unknown voices are a 404; malformed specs a 400.
+    /// </summary>
+    public float[] Resolve(string? spec)
+    {
+        if (string.IsNullOrWhiteSpace(spec))
+            throw new InvalidRequestException("voice is required.", "voice", "missing_voice");
+        var parts = ParseMix(spec);
+        if (parts.Count == 1) return Lookup(parts[0].Name);
+        var total = parts.Sum(p => p.Weight);
+        var mixed = new float[TableLength];
+        foreach (var (name, weight) in parts)
+        {
+            var table = Lookup(name);
+            var w = (float)(weight / total);
+            for (var i = 0; i < mixed.Length; i++) mixed[i] += table[i] * w;
+        }
+        return mixed;
+    }
+
+    /// <summary>The canonical name of a mix ("af_bella(2)+af_sky(1)" → "af_bella(2)+af_sky(1)", single → mapped name).</summary>
+    public static IReadOnlyList<(string Name, double Weight)> ParseMix(string spec)
+    {
+        var parts = new List<(string, double)>();
+        foreach (var raw in spec.Split('+'))
+        {
+            var part = raw.Trim();
+            var match = MixPart().Match(part);
+            if (!match.Success)
+                throw new InvalidRequestException($"Voice '{spec}' is not a voice name or a mix like 'af_bella+af_sky' or 'af_bella(2)+af_sky(1)'.", "voice", "invalid_voice");
+            var weight = match.Groups[2].Success ? double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : 1.0;
+            if (!(weight > 0) || double.IsInfinity(weight))
+                throw new InvalidRequestException($"Voice weight in '{part}' must be a positive number.", "voice", "invalid_voice");
+            parts.Add((match.Groups[1].Value, weight));
+        }
+        return parts;
+    }
+
+    private float[] Lookup(string name)
+    {
+        var key = OpenAiVoices.TryGetValue(name, out var mapped) && !Contains(name) ? mapped : name;
+        lock (_gate)
+        {
+            if (_voices.TryGetValue(key, out var table)) return table;
+        }
+        throw new NotFoundException($"Voice '{name}' not found. GET /v1/audio/voices lists the available voices.", "voice", "voice_not_found");
+    }
+
+    /// <summary>The style row for a chunk of <paramref name="phonemeCount"/> tokens (pads excluded): row min(n, 509).</summary>
+    public static ReadOnlySpan<float> StyleRow(float[] table, int phonemeCount)
+    {
+        var row = Math.Clamp(phonemeCount, 0, Rows - 1);
+        return table.AsSpan(row * KokoroModel.StyleDim, KokoroModel.StyleDim);
+    }
+
+    [GeneratedRegex(@"^([A-Za-z0-9_\-]{1,64})(?:\(\s*([0-9]*\.?[0-9]+)\s*\))?$")]
+    private static partial Regex MixPart();
+}
+
+/// <summary>Reads a NumPy .npy (v1–v3) float32 little-endian C-order array.</summary>
+internal static class NpyArray
+{
+    public static float[] ReadFloat32(byte[] bytes, int expectedLength, string source)
+    {
+        if (bytes.Length < 10 || bytes[0] != 0x93 || Encoding.ASCII.GetString(bytes, 1, 5) != "NUMPY")
+            throw new InvalidDataException($"{source}: not a .npy array.");
+        int major = bytes[6];
+        int headerLength, offset;
+        if (major == 1) { headerLength = BitConverter.ToUInt16(bytes, 8); offset = 10; }
+        else { headerLength = (int)BitConverter.ToUInt32(bytes, 8); offset = 12; }
+        var header = Encoding.Latin1.GetString(bytes, offset, headerLength);
+        if (!header.Contains("'<f4'") || header.Contains("'fortran_order': True"))
+            throw new InvalidDataException($"{source}: expected little-endian float32 in C order, header {header.Trim()}.");
+        var data = bytes.AsSpan(offset + headerLength);
+        if (data.Length != expectedLength * sizeof(float))
+            throw new InvalidDataException($"{source}: {data.Length / sizeof(float)} floats; expected {expectedLength}.");
+        return MemoryMarshal.Cast<byte, float>(data).ToArray();
+    }
+}
