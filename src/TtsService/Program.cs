@@ -9,8 +9,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Settings: appsettings.json (repo root or next to the binary) < .env < environment < command line.
 builder.Configuration.AddServiceSources(builder.Environment.ContentRootPath);
-var settings = TtsSettings.FromConfiguration(builder.Configuration);
-builder.Services.AddSingleton(settings);
+// Read from the final configuration (test hosts and the command line add sources after this line).
+builder.Services.AddSingleton(sp => TtsSettings.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
 
 builder.Host.UseSerilog((context, logger) => logger
     .ReadFrom.Configuration(context.Configuration)

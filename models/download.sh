@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Downloads the real model files into models/ (pinned URLs, SHA-256 checked, progress bar).
+# Idempotent: files already present with the right checksum are kept. Exit status 1 when anything
+# is still missing, so callers can warn; the service itself starts either way.
+#   models/download.sh            Kokoro + ZipVoice (distill) + Vocos
+#   models/download.sh kokoro     only Kokoro
+set -uo pipefail
+cd "$(dirname "$0")"
+only="${1:-all}"
+
+# name|url|sha256 (empty: no independently verified checksum yet; the file's hash is printed and
+# recorded in checksums.local so a later download that differs is noticed)
+KOKORO=(
+  "kokoro/kokoro-v1.0.onnx|https://github.com/thewh1teagle/kokoro-onnx/releases/download/model-files-v1.0/kokoro-v1.0.onnx|7d5df8ecf7d4b1878015a32686053fd0eebe2bc377234608764cc0ef3636a6c5"
+  "kokoro/voices-v1.0.bin|https://github.com/thewh1teagle/kokoro-onnx/releases/download/model-files-v1.0/voices-v1.0.bin|bca610b8308e8d99f32e6fe4197e7ec01679264efed0cac9140fe9c29f1fbf7d"
+  "kokoro/config.json|https://huggingface.co/hexgrad/Kokoro-82M/resolve/main/config.json|5abb01e2403b072bf03d04fde160443e209d7a0dad49a423be15196b9b43c17f"
+)
+ZIPVOICE=(
+  "zipvoice_distill/text_encoder.onnx|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice_distill/text_encoder.onnx|"
+  "zipvoice_distill/fm_decoder.onnx|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice_distill/fm_decoder.onnx|"
+  "zipvoice_distill/model.json|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice_distill/model.json|"
+  "zipvoice_distill/tokens.txt|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice_distill/tokens.txt|"
+  "zipvoice/text_encoder.onnx|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice/text_encoder.onnx|"
+  "zipvoice/fm_decoder.onnx|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice/fm_decoder.onnx|"
+  "zipvoice/model.json|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice/model.json|"
+  "zipvoice/tokens.txt|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice/tokens.txt|"
+  "vocos/vocos_24khz.onnx|https://github.com/k2-fsa/sherpa-onnx/releases/download/vocoder-models/vocos_24khz.onnx|"
+)
+case "$only" in
+  kokoro) files=("${KOKORO[@]}") ;;
+  zipvoice) files=("${ZIPVOICE[@]}") ;;
+  *) files=("${KOKORO[@]}" "${ZIPVOICE[@]}") ;;
+esac
+
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+failed=0
+for entry in "${files[@]}"; do
+  IFS='|' read -r name url want <<<"$entry"
+  if [ -f "$name" ] && { [ -z "$want" ] || [ "$(sha "$name")" = "$want" ]; }; then
+    continue
+  fi
+  mkdir -p "$(dirname "$name")"
+  echo "download: $name"
+  if ! curl -fL --connect-timeout 10 --retry 2 --progress-bar -o "$name.part" "$url"; then
+    echo "download: FAILED $url (no network?). Put the file at models/$name by hand." >&2
+    rm -f "$name.part"; failed=1; continue
+  fi
+  got="$(sha "$name.part")"
+  if [ -n "$want" ] && [ "$got" != "$want" ]; then
+    echo "download: CHECKSUM MISMATCH for $name: expected $want, got $got; file discarded." >&2
+    rm -f "$name.part"; failed=1; continue
+  fi
+  [ -z "$want" ] && echo "$got  $name" >> checksums.local && echo "download: $name has no pinned checksum; recorded sha256 $got in models/checksums.local"
+  mv "$name.part" "$name"
+done
+exit $failed

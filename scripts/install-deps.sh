@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages TtsService needs, idempotently; sudo only when not root.
+#   scripts/install-deps.sh runtime   espeak-ng library/data and native codecs (to run the service)
+#   scripts/install-deps.sh test      runtime + ffmpeg/sox/opus-tools/espeak-ng CLI (to run the tests)
+set -euo pipefail
+mode="${1:-runtime}"
+runtime=(libespeak-ng1 espeak-ng-data libmp3lame0 libflac12 ffmpeg)
+test_only=(espeak-ng sox opus-tools)
+wanted=("${runtime[@]}")
+[ "$mode" = "test" ] && wanted+=("${test_only[@]}")
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null; then
+  echo "install-deps: not a Debian/Ubuntu system; please install: ${missing[*]}" >&2
+  exit 1
+fi
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
