@@ -38,6 +38,7 @@ var app = builder.Build();
 
 app.UseServiceErrors();
 app.UseSerilogRequestLogging();
+app.UseMiddleware<ApiKeyMiddleware>();
 app.UseSwagger();
 app.UseSwaggerUI(o => { o.RoutePrefix = "docs"; o.SwaggerEndpoint("/swagger/v1/swagger.json", "TtsService v1"); });
 
