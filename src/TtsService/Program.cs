@@ -47,6 +47,8 @@ var v1 = app.MapGroup("/v1");
 v1.MapSpeech();
 v1.MapModels();
 v1.MapKokoroVoices();
+v1.MapCaptionedSpeech("/audio/speech/captioned");
+app.MapGroup("/dev").MapDev();
 
 // Load the models now, not on the first request; failures leave that backend unavailable, never stop the host.
 _ = app.Services.GetRequiredService<BackendManager>().Statuses;

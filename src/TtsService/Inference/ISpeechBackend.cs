@@ -14,6 +14,8 @@ public sealed record AudioChunk(float[] Samples, int SampleRate, int Channels = 
 {
     /// <summary>The text this chunk speaks, when known (captions).</summary>
     public string? Text { get; init; }
+    /// <summary>The phonemes spoken (vocabulary symbols, words separated by spaces), when known.</summary>
+    public string? Phonemes { get; init; }
     /// <summary>Per-token durations in model frames, when the model reports them.</summary>
     public int[]? Durations { get; init; }
 }

@@ -111,7 +111,7 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
             piece.Ids.CopyTo(ids, 1);
             var style = KokoroVoiceLibrary.StyleRow(table, piece.Ids.Count).ToArray();
             var output = await _limiter.RunAsync(() => _model!.Run(ids, style, speed), cancellationToken);
-            yield return new AudioChunk(output.Audio, KokoroModel.SampleRate) { Text = piece.Text, Durations = output.Durations };
+            yield return new AudioChunk(output.Audio, KokoroModel.SampleRate) { Text = piece.Text, Phonemes = piece.Phonemes, Durations = output.Durations };
         }
     }
 

@@ -25,6 +25,14 @@ public sealed class KokoroFrontend(ITextNormalizer normalizer, ITextChunker chun
 
     public KokoroVocab Vocab => vocab;
 
+    /// <summary>The phonemes Kokoro would speak for <paramref name="text"/> (normalized, vocabulary symbols only).</summary>
+    public string Phonemize(string text, string langCode, NormalizationOptions options)
+    {
+        var clean = TextCleaner.StripControlCharacters(text);
+        var normalized = options.Normalize && KokoroLanguageCodes.IsEnglish(langCode) ? normalizer.Normalize(clean, options) : clean;
+        return vocab.Filter(g2p.Phonemize(normalized, langCode)).Trim();
+    }
+
     /// <summary>Yields phoneme-id pieces lazily, so the first sentence can be spoken before the rest is phonemized.</summary>
     public IEnumerable<KokoroPiece> Pieces(string text, string langCode, NormalizationOptions options)
     {
@@ -43,8 +51,20 @@ public sealed class KokoroFrontend(ITextNormalizer normalizer, ITextChunker chun
     {
         var filtered = vocab.Filter(phonemes).Trim();
         if (filtered.Length == 0) yield break;
-        foreach (var part in SplitIds(filtered))
-            yield return new KokoroPiece(sourceText ?? part, part, vocab.Encode(part));
+        var parts = SplitIds(filtered).ToList();
+        if (parts.Count == 1)
+        {
+            yield return new KokoroPiece(sourceText ?? parts[0], parts[0], vocab.Encode(parts[0]));
+            yield break;
+        }
+        // A chunk cut in several parts: hand each part as many source words as it has phoneme words.
+        var words = sourceText is null ? null : new Queue<string>(WordTimestamps.Words(sourceText));
+        foreach (var part in parts)
+        {
+            var count = part.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+            var text = words is null ? part : string.Join(' ', Enumerable.Range(0, Math.Min(count, words.Count)).Select(_ => words.Dequeue()));
+            yield return new KokoroPiece(text, part, vocab.Encode(part));
+        }
     }
 
     /// <summary>Cuts a phoneme string into parts of at most <see cref="MaxPhonemes"/> symbols, at spaces when possible.</summary>

@@ -1,0 +1,98 @@
+using System.Buffers;
+using System.Text.Json;
+using TtsService.Audio;
+using TtsService.Inference;
+using TtsService.Inference.Kokoro;
+using TtsService.Text;
+
+namespace TtsService.Api;
+
+/// <summary>
+/// Speech with word timestamps (<c>POST /v1/audio/speech/captioned</c>, also <c>/dev/captioned_speech</c>).
+/// Not streamed: one JSON object with the whole file in base64. Streamed (<c>"stream": true</c>):
+/// JSON lines, one per synthesized chunk, each with that chunk's encoded bytes and its words.
+/// </summary>
+public static class CaptionedSpeechEndpoints
+{
+    public sealed record CaptionedSpeech(string Audio, string AudioFormat, IReadOnlyList<WordTimestamp> Timestamps, string TimestampSource);
+
+    public static void MapCaptionedSpeech(this IEndpointRouteBuilder routes, string pattern) =>
+        routes.MapPost(pattern, SpeakAsync)
+            .AddEndpointFilter<ValidationFilter<SpeechRequest>>()
+            .WithTags("Speech")
+            .WithSummary("Speech plus word timestamps [{word, start_time, end_time}]")
+            .Produces<CaptionedSpeech>(200);
+
+    private static async Task SpeakAsync(HttpContext http, SpeechRequest request, BackendManager backends, AudioEncoderFactory encoders)
+    {
+        var kokoro = backends.Get<KokoroBackend>();
+        var format = request.Format;
+        var volume = request.EffectiveVolume;
+        var cancellationToken = http.RequestAborted;
+        var chunks = kokoro.SynthesizeAsync(SpeechEndpoints.ToKokoro(request), cancellationToken);
+        var json = ErrorResponses.JsonOptions;
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        double offset = 0;
+        var allFromDurations = true;
+
+        if (request.Stream == true)
+        {
+            IAudioEncoder? encoder = null;
+            try
+            {
+                await foreach (var chunk in chunks)
+                {
+                    if (encoder is null)
+                    {
+                        encoder = encoders.Create(format, new EncoderOptions(chunk.SampleRate, chunk.Channels, Streaming: true));
+                        http.Response.ContentType = "application/x-ndjson";
+                    }
+                    var (words, fromDurations) = Timestamps(chunk, kokoro, offset);
+                    offset += (double)chunk.Samples.Length / chunk.Channels / chunk.SampleRate;
+                    encoder.Write(AudioLevels.ApplyVolume(chunk.Samples, volume), buffer);
+                    await WriteLineAsync(http, new CaptionedSpeech(Convert.ToBase64String(buffer.WrittenSpan), format.FileExtension(), words, Source(fromDurations)), json, cancellationToken);
+                    buffer.ResetWrittenCount();
+                }
+                if (encoder is null) return;
+                encoder.Complete(buffer);
+                if (buffer.WrittenCount > 0)
+                    await WriteLineAsync(http, new CaptionedSpeech(Convert.ToBase64String(buffer.WrittenSpan), format.FileExtension(), [], "none"), json, cancellationToken);
+            }
+            finally { encoder?.Dispose(); }
+            return;
+        }
+
+        var samples = new List<float[]>();
+        var timestamps = new List<WordTimestamp>();
+        var sampleRate = KokoroModel.SampleRate;
+        await foreach (var chunk in chunks)
+        {
+            var (words, fromDurations) = Timestamps(chunk, kokoro, offset);
+            allFromDurations &= fromDurations;
+            timestamps.AddRange(words);
+            offset += (double)chunk.Samples.Length / chunk.SampleRate;
+            samples.Add(AudioLevels.ApplyVolume(chunk.Samples, volume));
+            sampleRate = chunk.SampleRate;
+        }
+        using (var encoder = encoders.Create(format, new EncoderOptions(sampleRate, 1, Streaming: false, samples.Sum(s => (long)s.Length))))
+        {
+            foreach (var s in samples) encoder.Write(s, buffer);
+            encoder.Complete(buffer);
+        }
+        await http.Response.WriteAsJsonAsync(
+            new CaptionedSpeech(Convert.ToBase64String(buffer.WrittenSpan), format.FileExtension(), timestamps, Source(allFromDurations && timestamps.Count > 0)),
+            json, cancellationToken);
+    }
+
+    private static (List<WordTimestamp>, bool) Timestamps(AudioChunk chunk, KokoroBackend kokoro, double offset) =>
+        WordTimestamps.ForChunk(chunk.Text ?? "", chunk.Phonemes ?? "", chunk.Durations, chunk.Samples.Length, chunk.SampleRate, offset);
+
+    private static string Source(bool fromDurations) => fromDurations ? "model_durations" : "estimate";
+
+    private static async Task WriteLineAsync(HttpContext http, CaptionedSpeech line, JsonSerializerOptions json, CancellationToken cancellationToken)
+    {
+        await JsonSerializer.SerializeAsync(http.Response.Body, line, json, cancellationToken);
+        await http.Response.Body.WriteAsync("\n"u8.ToArray(), cancellationToken);
+        await http.Response.Body.FlushAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,50 @@
+using TtsService.Audio;
+using TtsService.Configuration;
+using TtsService.Errors;
+using TtsService.Inference;
+using TtsService.Inference.Kokoro;
+using TtsService.Text;
+
+namespace TtsService.Api;
+
+/// <summary>Developer endpoints: see the phonemes Kokoro would speak, or speak phonemes directly.</summary>
+public static class DevEndpoints
+{
+    public sealed record PhonemizeRequest(string? Text, string? Language);
+    public sealed record PhonemizeResponse(string Phonemes, IReadOnlyList<long> Tokens);
+    public sealed record PhonemesSpeechRequest(string? Phonemes, string? Voice, float? Speed, string? ResponseFormat, bool? Stream);
+
+    public static RouteGroupBuilder MapDev(this RouteGroupBuilder dev)
+    {
+        dev.MapPost("/phonemize", (PhonemizeRequest request, BackendManager backends, TtsSettings settings) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.Text))
+                throw new InvalidRequestException("text is required.", "text", "empty_input");
+            if (request.Text.Length > settings.MaxInputChars)
+                throw new InvalidRequestException($"text is {request.Text.Length} characters; the limit is {settings.MaxInputChars}.", "text", "input_too_long");
+            var language = (request.Language ?? "a").Trim().ToLowerInvariant();
+            if (language.Length != 1)
+                throw new InvalidRequestException("language must be a Kokoro lang_code such as 'a' (American English).", "language", "invalid_lang_code");
+            var frontend = backends.Get<KokoroBackend>().Frontend!;
+            var phonemes = frontend.Phonemize(request.Text, language, NormalizationOptions.Default);
+            return TypedResults.Ok(new PhonemizeResponse(phonemes, frontend.Vocab.Encode(phonemes)));
+        }).WithTags("Dev");
+
+        dev.MapPost("/generate_from_phonemes", async (HttpContext http, PhonemesSpeechRequest request, BackendManager backends, AudioResponseWriter writer) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.Phonemes))
+                throw new InvalidRequestException("phonemes is required.", "phonemes", "empty_input");
+            if (request.Speed is { } s && !(s >= 0.25f && s <= 4f))
+                throw new InvalidRequestException($"speed must be between 0.25 and 4.0 (got {s}).", "speed", "invalid_speed");
+            var format = AudioFormats.Parse(request.ResponseFormat ?? "wav");
+            var kokoro = backends.Get<KokoroBackend>();
+            if (!kokoro.Frontend!.PiecesFromPhonemes(request.Phonemes).Any())
+                throw new InvalidRequestException("phonemes contains no symbol of the Kokoro vocabulary.", "phonemes", "empty_phonemes");
+            var audio = kokoro.SynthesizePhonemesAsync(request.Phonemes, request.Voice ?? "af_heart", request.Speed ?? 1f, http.RequestAborted);
+            await writer.WriteAsync(http, audio, format, request.Stream ?? false, 1f);
+        }).WithTags("Dev");
+
+        dev.MapCaptionedSpeech("/captioned_speech");
+        return dev;
+    }
+}
