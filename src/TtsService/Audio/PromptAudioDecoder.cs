@@ -1,67 +1,91 @@
-using NAudio.Wave;
-using NAudio.Wave.SampleProviders;
+using System.Runtime.InteropServices;
+using TtsService.Audio.Decoders;
+using TtsService.Audio.Dsp;
+using TtsService.Audio.Ogg;
 using TtsService.Errors;
 
 namespace TtsService.Audio;
 
 /// <summary>
-/// Decodes prompt audio (format detected from the bytes) to mono float at 24 kHz.
-/// Minimal first version: WAV only. The codecs work replaces this with every prompt format.
+/// Decodes prompt audio to mono float at 24 kHz. The format is detected from the bytes (never the
+/// file name): WAV (PCM 8/16/24/32-bit, float, extensible), MP3, FLAC, Ogg Opus.
+/// Unknown formats are 415, corrupt or truncated ones 422, oversized uploads 413; header values are
+/// checked before anything sized by them is allocated, and no other exception escapes.
 /// </summary>
 public sealed class PromptAudioDecoder
 {
     public const int TargetSampleRate = 24000;
 
+    private readonly IMonoResampler _resampler;
+
+    public PromptAudioDecoder() : this(Resamplers.Default) { }
+
+    public PromptAudioDecoder(IMonoResampler resampler) => _resampler = resampler;
+
+    /// <summary>What the bytes look like; <c>null</c> when no format we read matches.</summary>
+    public static string? DetectFormat(ReadOnlySpan<byte> bytes)
+    {
+        if (WavDecoder.Sniff(bytes)) return "wav";
+        if (FlacDecoder.Sniff(bytes)) return "flac";
+        if (OggPageReader.Sniff(bytes)) return OggOpusDecoder.IsOpus(bytes) ? "opus" : "ogg";
+        if (Mp3Decoder.Sniff(bytes)) return "mp3";
+        return null;
+    }
+
     public DecodedAudio Decode(ReadOnlyMemory<byte> bytes, AudioDecodeLimits limits)
     {
         if (bytes.Length > limits.MaxInputBytes)
             throw new PayloadTooLargeException($"Audio is {bytes.Length} bytes; the limit is {limits.MaxInputBytes}.", "audio");
-        var span = bytes.Span;
-        if (span.Length < 12 || !span[..4].SequenceEqual("RIFF"u8) || !span.Slice(8, 4).SequenceEqual("WAVE"u8))
-            throw new UnsupportedMediaException("Audio format not recognised from its bytes; send WAV.", "audio");
+        var format = DetectFormat(bytes.Span);
+        var budget = new DecodeBudget(limits);
+        RawAudio raw;
         try
         {
-            using var reader = new WaveFileReader(new MemoryStream(bytes.ToArray(), writable: false));
-            var format = reader.WaveFormat;
-            if (format.Channels < 1 || format.SampleRate < 1000 || format.SampleRate > 384000)
-                throw new UnprocessableException($"WAV header declares {format.Channels} channels at {format.SampleRate} Hz.", "audio");
-            var seconds = (double)reader.Length / format.AverageBytesPerSecond;
-            if (seconds > limits.MaxDurationSeconds)
-                throw new UnprocessableException($"Audio is {seconds:F1} s long; the limit is {limits.MaxDurationSeconds} s.", "audio", "audio_too_long");
-            ISampleProvider provider = reader.ToSampleProvider();
-            if (format.Channels > 1) provider = new DownmixToMono(provider);
-            if (format.SampleRate != TargetSampleRate) provider = new WdlResamplingSampleProvider(provider, TargetSampleRate);
-            var samples = new List<float>((int)(seconds * TargetSampleRate) + 1024);
-            var buffer = new float[8192];
-            int read;
-            while ((read = provider.Read(buffer.AsSpan())) > 0) samples.AddRange(buffer.AsSpan(0, read));
-            return new DecodedAudio(samples.ToArray(), TargetSampleRate, "wav", format.SampleRate, format.Channels);
+            raw = format switch
+            {
+                "wav" => WavDecoder.Decode(bytes.Span, budget),
+                "flac" => FlacDecoder.Decode(AsArray(bytes), budget),
+                "opus" => OggOpusDecoder.Decode(bytes.Span, budget),
+                "mp3" => Mp3Decoder.Decode(AsArray(bytes), budget),
+                "ogg" => throw new UnsupportedMediaException("Ogg audio other than Opus (Vorbis, FLAC, Speex) is not read; send Ogg Opus, WAV, MP3 or FLAC.", "audio"),
+                _ => throw new UnsupportedMediaException("Audio format not recognised from its bytes; send WAV, MP3, FLAC or Ogg Opus.", "audio"),
+            };
         }
-        catch (Exception e) when (e is FormatException or EndOfStreamException or ArgumentException or InvalidDataException)
+        catch (ServiceException) { throw; }
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new UnprocessableException($"WAV data is corrupt or truncated: {e.Message}", "audio", "corrupt_audio");
+            // Third-party decoders (NLayer, Concentus) signal bad data with assorted exception types;
+            // for untrusted input every one of them means "this file is broken", never a server fault.
+            throw DecodeBudget.Corrupt(format ?? "audio", $"{e.GetType().Name}: {e.Message}");
         }
+        return new DecodedAudio(Finish(raw), TargetSampleRate, raw.Format, raw.SourceSampleRate ?? raw.SampleRate, raw.Channels);
     }
 
-    /// <summary>Averages interleaved channels into one.</summary>
-    private sealed class DownmixToMono(ISampleProvider source) : ISampleProvider
+    /// <summary>Down-mixes to mono (channel average) and resamples to 24 kHz.</summary>
+    private float[] Finish(RawAudio raw)
     {
-        private float[] _buffer = [];
-        public WaveFormat WaveFormat { get; } = WaveFormat.CreateIeeeFloatWaveFormat(source.WaveFormat.SampleRate, 1);
-
-        public int Read(Span<float> buffer)
+        float[] mono;
+        if (raw.Channels == 1)
         {
-            var channels = source.WaveFormat.Channels;
-            var count = buffer.Length;
-            if (_buffer.Length < count * channels) _buffer = new float[count * channels];
-            var read = source.Read(_buffer.AsSpan(0, count * channels)) / channels;
-            for (var i = 0; i < read; i++)
+            mono = raw.Interleaved.Length == raw.Frames ? raw.Interleaved : raw.Interleaved.AsSpan(0, raw.Frames).ToArray();
+        }
+        else
+        {
+            mono = new float[raw.Frames];
+            var scale = 1f / raw.Channels;
+            var data = raw.Interleaved;
+            for (var i = 0; i < raw.Frames; i++)
             {
                 float sum = 0;
-                for (var c = 0; c < channels; c++) sum += _buffer[i * channels + c];
-                buffer[i] = sum / channels;
+                for (var c = 0; c < raw.Channels; c++) sum += data[i * raw.Channels + c];
+                mono[i] = sum * scale;
             }
-            return read;
         }
+        return raw.SampleRate == TargetSampleRate ? mono : _resampler.Resample(mono, raw.SampleRate, TargetSampleRate);
     }
+
+    private static byte[] AsArray(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : bytes.ToArray();
 }
