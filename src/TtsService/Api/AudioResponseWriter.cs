@@ -1,5 +1,6 @@
 using System.Buffers;
 using TtsService.Audio;
+using TtsService.Audio.Dsp;
 using TtsService.Inference;
 
 namespace TtsService.Api;
@@ -31,7 +32,7 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders)
             var current = first;
             while (true)
             {
-                encoder.Write(AudioLevels.ApplyVolume(current.Samples, volume), buffer);
+                encoder.Write(AudioVolume.Applied(current.Samples, volume), buffer);
                 await FlushAsync(response, buffer, cancellationToken);
                 if (!await chunks.MoveNextAsync()) break;
                 current = chunks.Current;
@@ -42,8 +43,8 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders)
         }
 
         // Whole file: gather, then encode once with the length known (WAV gets exact sizes).
-        var all = new List<float[]> { AudioLevels.ApplyVolume(first.Samples, volume) };
-        while (await chunks.MoveNextAsync()) all.Add(AudioLevels.ApplyVolume(chunks.Current.Samples, volume));
+        var all = new List<float[]> { AudioVolume.Applied(first.Samples, volume) };
+        while (await chunks.MoveNextAsync()) all.Add(AudioVolume.Applied(chunks.Current.Samples, volume));
         var totalFrames = all.Sum(c => (long)c.Length) / first.Channels;
         using (var encoder = encoders.Create(format, new EncoderOptions(first.SampleRate, first.Channels, Streaming: false, totalFrames)))
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using TtsService.Audio;
+using TtsService.Audio.Dsp;
 using TtsService.Inference;
 using TtsService.Inference.Kokoro;
 using TtsService.Text;
@@ -49,7 +50,7 @@ public static class CaptionedSpeechEndpoints
                     }
                     var (words, fromDurations) = Timestamps(chunk, kokoro, offset);
                     offset += (double)chunk.Samples.Length / chunk.Channels / chunk.SampleRate;
-                    encoder.Write(AudioLevels.ApplyVolume(chunk.Samples, volume), buffer);
+                    encoder.Write(AudioVolume.Applied(chunk.Samples, volume), buffer);
                     await WriteLineAsync(http, new CaptionedSpeech(Convert.ToBase64String(buffer.WrittenSpan), format.FileExtension(), words, Source(fromDurations)), json, cancellationToken);
                     buffer.ResetWrittenCount();
                 }
@@ -71,7 +72,7 @@ public static class CaptionedSpeechEndpoints
             allFromDurations &= fromDurations;
             timestamps.AddRange(words);
             offset += (double)chunk.Samples.Length / chunk.SampleRate;
-            samples.Add(AudioLevels.ApplyVolume(chunk.Samples, volume));
+            samples.Add(AudioVolume.Applied(chunk.Samples, volume));
             sampleRate = chunk.SampleRate;
         }
         using (var encoder = encoders.Create(format, new EncoderOptions(sampleRate, 1, Streaming: false, samples.Sum(s => (long)s.Length))))

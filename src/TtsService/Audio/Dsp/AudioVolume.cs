@@ -17,6 +17,13 @@ public static class AudioVolume
         for (var i = 0; i < samples.Length; i++) samples[i] = SoftLimit(samples[i] * multiplier);
     }
 
+    /// <summary>Applies the gain in place to a buffer the caller owns and returns it (for chaining).</summary>
+    public static float[] Applied(float[] samples, float multiplier)
+    {
+        Apply(samples, multiplier);
+        return samples;
+    }
+
     /// <summary>Only the limiter: keeps a backend's overshoot inside [-1, 1].</summary>
     public static void Limit(Span<float> samples)
     {
