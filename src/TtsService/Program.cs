@@ -4,6 +4,8 @@ using TtsService.Audio;
 using TtsService.Configuration;
 using TtsService.Inference;
 using TtsService.Inference.Kokoro;
+using TtsService.Text;
+using TtsService.Text.Espeak;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -31,7 +33,14 @@ builder.Services.AddSingleton<PromptAudioDecoder>();
 builder.Services.AddSingleton<AudioResponseWriter>();
 builder.Services.AddSingleton<OnnxSessions>();
 builder.Services.AddSingleton<InferenceLimiter>();
-// Kokoro is registered once the espeak-ng front end lands (Text/).
+// Text front end: normalizer → sentence chunker → espeak-ng phonemes (in-process) → misaki symbols.
+builder.Services.AddSingleton<ITextNormalizer, UnchangedTextNormalizer>();
+builder.Services.AddSingleton<ITextChunker, SentenceChunker>();
+builder.Services.AddSingleton<IPhonemizer, EspeakPhonemizer>();
+builder.Services.AddSingleton<IKokoroG2P, KokoroG2P>();
+// Backends: each loads its models at start-up and reports Unavailable (503) instead of failing the host.
+builder.Services.AddSingleton<KokoroBackend>();
+builder.Services.AddSingleton<ISpeechBackend>(sp => sp.GetRequiredService<KokoroBackend>());
 builder.Services.AddSingleton<BackendManager>();
 
 var app = builder.Build();
