@@ -64,23 +64,26 @@ public static class KokoroStandin
     }
 
     /// <summary>
-    /// Voices whose style rows are known: row r has style[0] = <c>Offset + r / 509</c> (the rest 0.01),
-    /// so the tone's frequency tells the row. Names start with "zz" so they never clash with real ones.
+    /// Voices whose style rows are known: row r has style[0] = <c>Offset + RowSlope·r</c> (the rest 0.01),
+    /// so the tone's frequency tells the row. Names start with "af_" (American English, as the first letter picks the language) and say "standin".
     /// </summary>
     public static IEnumerable<(string Name, float[] Table)> SyntheticVoices()
     {
-        yield return ("zz_low", Table(-3f));
-        yield return ("zz_high", Table(1f));
+        yield return ("af_standin_low", Table(-1f));
+        yield return ("af_standin_high", Table(0.5f));
     }
 
-    public static float Style0(string voice, int row) => (voice == "zz_low" ? -3f : 1f) + row / 509f;
+    public static float Style0(string voice, int row) => (voice == "af_standin_low" ? -1f : 0.5f) + RowSlope * row;
+
+    /// <summary>style[0] grows by this much per row: steep enough that rows a few tokens apart sound apart.</summary>
+    public const float RowSlope = 4f / 509;
 
     private static float[] Table(float offset)
     {
         var table = new float[510 * 256];
         for (var r = 0; r < 510; r++)
             for (var c = 0; c < 256; c++)
-                table[r * 256 + c] = c == 0 ? offset + r / 509f : 0.01f;
+                table[r * 256 + c] = c == 0 ? offset + RowSlope * r : 0.01f;
         return table;
     }
 

@@ -28,6 +28,24 @@ internal static partial class EspeakNative
     [LibraryImport(Library, EntryPoint = "espeak_SetVoiceByName", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int SetVoiceByName(string name);
 
+    /// <summary>espeak_VOICE: only the language is set when selecting by properties.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Voice
+    {
+        public IntPtr Name;
+        public IntPtr Languages;
+        public IntPtr Identifier;
+        public byte Gender;
+        public byte Age;
+        public byte Variant;
+        public byte Spare1;
+        public int Score;
+        public IntPtr Spare2;
+    }
+
+    [LibraryImport(Library, EntryPoint = "espeak_SetVoiceByProperties")]
+    public static partial int SetVoiceByProperties(ref Voice voice);
+
     /// <summary>Phonemes of the next clause of <c>*textPointer</c>, which it advances (to null at the end).</summary>
     [LibraryImport(Library, EntryPoint = "espeak_TextToPhonemes")]
     public static partial IntPtr TextToPhonemes(ref IntPtr textPointer, int textMode, int phonemeMode);

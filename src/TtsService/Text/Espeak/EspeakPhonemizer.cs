@@ -40,7 +40,7 @@ public sealed class EspeakPhonemizer : IPhonemizer
         {
             if (_currentVoice != espeakVoice)
             {
-                var error = EspeakNative.SetVoiceByName(espeakVoice);
+                var error = SelectVoice(espeakVoice);
                 if (error != 0) throw new ArgumentException($"espeak-ng has no voice '{espeakVoice}' (error {error}).", nameof(espeakVoice));
                 _currentVoice = espeakVoice;
             }
@@ -60,6 +60,22 @@ public sealed class EspeakPhonemizer : IPhonemizer
             }
         }
         return sb.ToString().Trim();
+    }
+
+    /// <summary>
+    /// By voice file name first ("en-us", "cmn"), then by language ("fr-fr" has no file of that name:
+    /// its file is "fr", so espeak must pick it by the language it declares).
+    /// </summary>
+    private static int SelectVoice(string voice)
+    {
+        if (EspeakNative.SetVoiceByName(voice) == 0) return 0;
+        var language = Marshal.StringToCoTaskMemUTF8(voice);
+        try
+        {
+            var properties = new EspeakNative.Voice { Languages = language };
+            return EspeakNative.SetVoiceByProperties(ref properties);
+        }
+        finally { Marshal.FreeCoTaskMem(language); }
     }
 
     private static void TrimEnd(StringBuilder sb)
