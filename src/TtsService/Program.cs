@@ -1,9 +1,11 @@
+using Prometheus;
 using Serilog;
 using TtsService.Api;
 using TtsService.Audio;
 using TtsService.Configuration;
 using TtsService.Inference;
 using TtsService.Inference.Kokoro;
+using TtsService.Observability;
 using TtsService.Text;
 using TtsService.Text.Espeak;
 
@@ -28,6 +30,10 @@ builder.Services.AddServiceErrors();
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "TtsService", Version = "v1" }));
 
+// Whole-request timeout and a graceful stop: SIGTERM stops accepting, in-flight requests get time to finish.
+builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new() { Timeout = TimeSpan.FromSeconds(SettingsAtStartup().RequestTimeoutSeconds) });
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(SettingsAtStartup().ShutdownTimeoutSeconds));
+
 builder.Services.AddSingleton<AudioEncoderFactory>();
 builder.Services.AddSingleton<PromptAudioDecoder>();
 builder.Services.AddSingleton<AudioResponseWriter>();
@@ -47,11 +53,16 @@ var app = builder.Build();
 
 app.UseServiceErrors();
 app.UseSerilogRequestLogging();
+app.UseHttpMetrics();
 app.UseMiddleware<ApiKeyMiddleware>();
+app.UseBodySizeLimits();
+app.UseRequestTimeouts();
 app.UseSwagger();
 app.UseSwaggerUI(o => { o.RoutePrefix = "docs"; o.SwaggerEndpoint("/swagger/v1/swagger.json", "TtsService v1"); });
 
 app.MapHealth();
+app.MapMetrics();
+ServiceMetrics.Observe(app.Services.GetRequiredService<InferenceLimiter>());
 var v1 = app.MapGroup("/v1");
 v1.MapSpeech();
 v1.MapModels();
@@ -63,5 +74,8 @@ app.MapGroup("/dev").MapDev();
 _ = app.Services.GetRequiredService<BackendManager>().Statuses;
 
 app.Run();
+
+// Settings as the configuration stands when services are configured (before the host is built).
+TtsSettings SettingsAtStartup() => TtsSettings.FromConfiguration(builder.Configuration);
 
 public partial class Program;
