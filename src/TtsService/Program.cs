@@ -3,6 +3,7 @@ using Serilog;
 using TtsService.Api;
 using TtsService.Audio;
 using TtsService.Configuration;
+using TtsService.Downloads;
 using TtsService.Inference;
 using TtsService.Inference.Kokoro;
 using TtsService.Observability;
@@ -37,6 +38,7 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSe
 builder.Services.AddSingleton<AudioEncoderFactory>();
 builder.Services.AddSingleton<PromptAudioDecoder>();
 builder.Services.AddSingleton<AudioResponseWriter>();
+builder.Services.AddSingleton<DownloadStore>();
 builder.Services.AddSingleton<OnnxSessions>();
 builder.Services.AddSingleton<InferenceLimiter>();
 // Text front end: normalizer → sentence chunker → espeak-ng phonemes (in-process) → misaki symbols.
@@ -68,6 +70,7 @@ v1.MapSpeech();
 v1.MapModels();
 v1.MapKokoroVoices();
 v1.MapCaptionedSpeech("/audio/speech/captioned");
+v1.MapDownloads();
 app.MapGroup("/dev").MapDev();
 
 // Load the models now, not on the first request; failures leave that backend unavailable, never stop the host.

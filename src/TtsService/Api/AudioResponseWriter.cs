@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using TtsService.Audio;
 using TtsService.Audio.Dsp;
+using TtsService.Downloads;
 using TtsService.Inference;
 using TtsService.Observability;
 
@@ -12,11 +13,12 @@ namespace TtsService.Api;
 /// each backend chunk is encoded and flushed as soon as it exists. Nothing is written before the
 /// first chunk is ready, so a failure before any audio still gets a proper JSON error.
 /// </summary>
-public sealed class AudioResponseWriter(AudioEncoderFactory encoders)
+public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadStore downloads)
 {
     /// <param name="backend">Metrics label: which backend produced the audio.</param>
+    /// <param name="saveCopy">Also keep the file for <c>GET /v1/download/...</c> (<c>return_download_link</c>).</param>
     public async Task WriteAsync(HttpContext http, IAsyncEnumerable<AudioChunk> audio, AudioFormat format,
-        bool stream, float volume, string fileStem = "speech", string backend = "kokoro")
+        bool stream, float volume, string fileStem = "speech", string backend = "kokoro", bool saveCopy = false)
     {
         var cancellationToken = http.RequestAborted;
         var started = Stopwatch.GetTimestamp();
@@ -38,7 +40,10 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders)
         var first = chunks.Current;
         try
         {
-            await WriteChunksAsync(http, chunks, first, format, stream, volume, fileStem, started, backend, cancellationToken);
+            using var copy = saveCopy ? downloads.Begin(format) : null;
+            if (copy is not null) http.Response.Headers["X-Download-Path"] = $"/v1/download/{copy.Name}";
+            await WriteChunksAsync(http, chunks, first, format, stream, volume, fileStem, started, backend, copy?.Stream, cancellationToken);
+            if (copy is not null) await copy.CommitAsync(cancellationToken);
         }
         finally
         {
@@ -58,7 +63,7 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders)
         ServiceMetrics.TimeToFirstByte.WithLabels(backend).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
 
     private async Task WriteChunksAsync(HttpContext http, ChunkCursor chunks, AudioChunk first, AudioFormat format, bool stream,
-        float volume, string fileStem, long started, string backend, CancellationToken cancellationToken)
+        float volume, string fileStem, long started, string backend, Stream? copy, CancellationToken cancellationToken)
     {
         var response = http.Response;
         response.ContentType = format.ContentType();
@@ -74,13 +79,13 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders)
             {
                 encoder.Write(AudioVolume.Applied(current.Samples, volume), buffer);
                 var firstWrite = !response.HasStarted;
-                await FlushAsync(response, buffer, cancellationToken);
+                await FlushAsync(response, buffer, copy, cancellationToken);
                 if (firstWrite && response.HasStarted) FirstBytes(started, backend);
                 if (!await chunks.MoveNextAsync()) break;
                 current = chunks.Current;
             }
             encoder.Complete(buffer);
-            await FlushAsync(response, buffer, cancellationToken);
+            await FlushAsync(response, buffer, copy, cancellationToken);
             return;
         }
 
@@ -95,12 +100,13 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders)
         }
         response.ContentLength = buffer.WrittenCount;
         FirstBytes(started, backend);
-        await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        await FlushAsync(response, buffer, copy, cancellationToken);
     }
 
-    private static async Task FlushAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    private static async Task FlushAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, Stream? copy, CancellationToken cancellationToken)
     {
         if (buffer.WrittenCount == 0) return;
+        if (copy is not null) await copy.WriteAsync(buffer.WrittenMemory, cancellationToken);
         await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
         buffer.ResetWrittenCount();

@@ -38,7 +38,8 @@ public static class SpeechEndpoints
             _ => handlers.FirstOrDefault(h => h.Handles(backend))?.SynthesizeAsync(backend, request, http.RequestAborted)
                  ?? throw new BackendUnavailableException($"Model '{request.Model}' cannot be used on /v1/audio/speech in this build."),
         };
-        await writer.WriteAsync(http, audio, request.Format, request.Stream ?? true, request.EffectiveVolume);
+        await writer.WriteAsync(http, audio, request.Format, request.Stream ?? true, request.EffectiveVolume,
+            backend: backend.Name, saveCopy: request.ReturnDownloadLink == true);
     }
 
     public static KokoroRequest ToKokoro(SpeechRequest request) => new(

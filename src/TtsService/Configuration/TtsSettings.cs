@@ -43,6 +43,8 @@ public sealed class TtsSettings
     public int ShutdownTimeoutSeconds { get; set; } = 30;
 
     public string DownloadDir { get; set; } = "data/downloads";
+    /// <summary>How long files made with return_download_link stay downloadable.</summary>
+    public int DownloadTtlMinutes { get; set; } = 60;
     public double MaxUploadSizeMb { get; set; } = 25;
 
     /// <summary>Maps snake_case keys ("enable_kokoro") onto these properties.</summary>

@@ -183,6 +183,23 @@ public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDis
         Assert.Equal(HttpStatusCode.OK, (await Speak(new { input = "Hi.", voice = name, response_format = "wav" })).StatusCode);
     }
 
+    [Fact]
+    public async Task Return_download_link_keeps_the_same_bytes_for_download()
+    {
+        var response = await Speak(new { input = "Keep a copy.", voice = "af_standin_low", response_format = "flac", stream = true, return_download_link = true });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var streamed = await response.Content.ReadAsByteArrayAsync();
+        var path = response.Headers.GetValues("X-Download-Path").Single();
+        Assert.Matches("^/v1/download/speech-[0-9a-f]{32}\\.flac$", path);
+        var download = await _client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("audio/flac", download.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(streamed, await download.Content.ReadAsByteArrayAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync("/v1/download/..%2F..%2Fappsettings.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/v1/download/speech-{new string('0', 32)}.wav")).StatusCode);
+    }
+
     [SkippableFact]
     public async Task The_official_OpenAI_SDK_gets_playable_audio()
     {
