@@ -14,7 +14,7 @@ namespace StandinModels;
 /// </list>
 /// Since a periodic Hann window is ½ − ½·cos(2πn/N), the inverse FFT of such a frame is
 /// <c>w(n)·[(4A/N)·cos(2π·CosBin·n/N) − (4B/N)·sin(2π·SinBin·n/N)]</c>; the inverse STFT multiplies by
-/// w once more and divides by Σw², which leaves the tones alone. Both bins are multiples of 4 = N/hop,
+/// w once more and divides by Σw², which leaves the tones alone. Both bins are multiples of 8 (N/hop is 4 or 8),
 /// so every frame agrees on the same phase, and being even they keep it through the n_fft/2 centre
 /// trim: for constant channels the output is <see cref="Expected"/> for n in [0, (F−1)·hop).
 /// </summary>
@@ -46,14 +46,16 @@ public static class VocosStandin
         return path;
     }
 
-    public static void WriteModel(string path, bool withMetadata = true)
+    /// <param name="hopLength">The hop the metadata announces; the closed form holds for 256 and 128
+    /// (both bins are multiples of 8), so a test can tell that the vocoder reads it.</param>
+    public static void WriteModel(string path, bool withMetadata = true, int hopLength = HopLength)
     {
         var g = new OnnxGraphBuilder();
         g.Input("mels", DT.Float, 1, FeatDim, "F");
         if (withMetadata)
         {
             g.Metadata("model_type", "vocos").Metadata("sample_rate", SampleRate.ToString())
-             .Metadata("n_fft", NFft.ToString()).Metadata("hop_length", HopLength.ToString())
+             .Metadata("n_fft", NFft.ToString()).Metadata("hop_length", hopLength.ToString())
              .Metadata("win_length", NFft.ToString()).Metadata("center", "1").Metadata("normalized", "0")
              .Metadata("window_type", "hann").Metadata("pad_mode", "reflect");
         }

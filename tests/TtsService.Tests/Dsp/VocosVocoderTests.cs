@@ -56,6 +56,21 @@ public sealed class VocosVocoderTests : IDisposable
     }
 
     [Fact]
+    public void Hop_length_comes_from_the_metadata()
+    {
+        var path = Path.Combine(_dir, "hop128.onnx");
+        VocosStandin.WriteModel(path, withMetadata: true, hopLength: 128);
+        using var vocoder = new VocosVocoder(path, Sessions);
+        Assert.Equal(128, vocoder.Settings.HopLength);
+        const int frames = 30;
+        float a = MathF.Log(50f), b = MathF.Log(20f);
+        var samples = vocoder.Synthesize(Mel(frames, a, b), frames, VocosStandin.FeatDim);
+        Assert.Equal((frames - 1) * 128, samples.Length);
+        for (var n = 0; n < samples.Length; n++)
+            Assert.True(Math.Abs(samples[n] - VocosStandin.Expected(n, a, b)) < 1e-4, $"sample {n}: {samples[n]} vs {VocosStandin.Expected(n, a, b)}");
+    }
+
+    [Fact]
     public void Mel_is_transposed_for_the_model()
     {
         // Channel 0 differs from every other value: if the [frames, featDim] input reached the model
