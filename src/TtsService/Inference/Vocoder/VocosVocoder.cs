@@ -9,9 +9,9 @@ namespace TtsService.Inference.Vocoder;
 /// The Vocos vocoder as sherpa-onnx ships it for ZipVoice (<c>vocos_24khz.onnx</c>), called the way
 /// k2-fsa/sherpa-onnx <c>sherpa-onnx/csrc/vocos-vocoder.cc</c> calls it: one input, mel float32
 /// [1, feat_dim, F]; three outputs mag, x, y float32 [1, n_fft/2+1, F]; the complex spectrum is
-/// <c>mag·x + i·mag·y</c> (no clamp outside the graph: vocos' exp/clip of the magnitude lives in the
-/// exported model), turned into samples by an inverse STFT whose settings come from the model's
-/// metadata (n_fft, hop_length, win_length, center, normalized, window_type, pad_mode), with
+/// <c>mag·x + i·mag·y</c> exactly as sherpa-onnx forms it, with no clamp outside the graph (any
+/// exp or clip of the magnitude belongs to the export), turned into samples by an inverse STFT
+/// whose settings come from the model's metadata (n_fft, hop_length, win_length, center, normalized, window_type, pad_mode), with
 /// sherpa-onnx's defaults when a key is absent. ORT sessions are thread-safe, and so is this class.
 /// </summary>
 public sealed class VocosVocoder : IDisposable
