@@ -9,4 +9,5 @@ if (args.Length < 1)
 }
 var kokoro = KokoroStandin.Write(args[0], args.Length > 1 ? args[1] : null);
 Console.WriteLine($"Kokoro stand-in written to {kokoro}");
+Console.WriteLine($"Vocos stand-in written to {VocosStandin.Write(args[0])}");
 return 0;
