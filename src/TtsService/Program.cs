@@ -4,6 +4,7 @@ using TtsService.Audio;
 using TtsService.Configuration;
 using TtsService.Inference;
 using TtsService.Inference.Kokoro;
+using TtsService.Voices;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -33,6 +34,8 @@ builder.Services.AddSingleton<OnnxSessions>();
 builder.Services.AddSingleton<InferenceLimiter>();
 // Kokoro is registered once the espeak-ng front end lands (Text/).
 builder.Services.AddSingleton<BackendManager>();
+builder.Services.AddVoicePrompts();
+builder.Services.AddSingleton<SpeechEndpoints.IOpenAiSpeechHandler, ZipVoiceEndpoints.OpenAiHandler>();
 
 var app = builder.Build();
 
@@ -48,10 +51,13 @@ v1.MapSpeech();
 v1.MapModels();
 v1.MapKokoroVoices();
 v1.MapCaptionedSpeech("/audio/speech/captioned");
+v1.MapGroup("/zipvoice").MapZipVoice();
 app.MapGroup("/dev").MapDev();
 
 // Load the models now, not on the first request; failures leave that backend unavailable, never stop the host.
 _ = app.Services.GetRequiredService<BackendManager>().Statuses;
+// Open the voice store now: it removes what an interrupted write left behind.
+_ = app.Services.GetRequiredService<VoicePromptStore>();
 
 app.Run();
 
