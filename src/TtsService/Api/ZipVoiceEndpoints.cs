@@ -17,12 +17,12 @@ public static class ZipVoiceEndpoints
 {
     public static readonly IReadOnlyList<string> Models = ["zipvoice", "zipvoice_distill", "zipvoice_dialog", "zipvoice_dialog_stereo"];
 
-    public sealed record VoiceSummary(string AudioPath, string Transcription);
-    public sealed record VoiceList(IReadOnlyDictionary<string, VoiceSummary> Voices, int Count);
-    public sealed record AudioInfo(double Duration, int Samplerate, int Channels, int Samples, string Format);
-    public sealed record VoiceInfo(string Name, string Transcription, AudioInfo AudioInfo);
-    public sealed record VoiceDeleted(string Message, string Name);
-    public sealed record CacheCleared(string Message, string CacheType, int ClearedEntries, long ClearedBytes);
+    public sealed record ZipVoiceSummary(string AudioPath, string Transcription);
+    public sealed record ZipVoiceList(IReadOnlyDictionary<string, ZipVoiceSummary> Voices, int Count);
+    public sealed record ZipVoiceAudioInfo(double Duration, int Samplerate, int Channels, int Samples, string Format);
+    public sealed record ZipVoiceInfo(string Name, string Transcription, ZipVoiceAudioInfo AudioInfo);
+    public sealed record ZipVoiceDeleted(string Message, string Name);
+    public sealed record ZipVoiceCacheCleared(string Message, string CacheType, int ClearedEntries, long ClearedBytes);
 
     public static RouteGroupBuilder MapZipVoice(this RouteGroupBuilder zipvoice)
     {
@@ -51,8 +51,8 @@ public static class ZipVoiceEndpoints
         zipvoice.MapGet("/voices", (VoicePromptStore store) =>
         {
             var voices = store.List();
-            return TypedResults.Ok(new VoiceList(
-                voices.ToDictionary(v => v.Name, v => new VoiceSummary(v.AudioPath, v.Transcription), StringComparer.Ordinal),
+            return TypedResults.Ok(new ZipVoiceList(
+                voices.ToDictionary(v => v.Name, v => new ZipVoiceSummary(v.AudioPath, v.Transcription), StringComparer.Ordinal),
                 voices.Count));
         }).WithSummary("Registered voices");
 
@@ -64,7 +64,7 @@ public static class ZipVoiceEndpoints
         zipvoice.MapDelete("/voices/{name}", async (string name, VoicePromptStore store, CancellationToken cancellationToken) =>
         {
             await store.DeleteAsync(name, cancellationToken);
-            return TypedResults.Ok(new VoiceDeleted($"Voice '{name}' deleted.", name));
+            return TypedResults.Ok(new ZipVoiceDeleted($"Voice '{name}' deleted.", name));
         })
             .WithSummary("Delete a registered voice")
             .Produces<ErrorResponses.ErrorBody>(400)
@@ -79,7 +79,7 @@ public static class ZipVoiceEndpoints
                 "all" => cache.Clear(null),
                 _ => throw new InvalidRequestException("cache_type must be url, base64 or all.", "cache_type", "invalid_cache_type"),
             };
-            return TypedResults.Ok(new CacheCleared($"Cleared {entries} cached prompts ({type}).", type, entries, bytes));
+            return TypedResults.Ok(new ZipVoiceCacheCleared($"Cleared {entries} cached prompts ({type}).", type, entries, bytes));
         })
             .WithSummary("Drop cached prompt audio (cache_type=url|base64|all)")
             .Produces<ErrorResponses.ErrorBody>(400);
@@ -137,7 +137,7 @@ public static class ZipVoiceEndpoints
             : throw new NotFoundException($"Model '{model}' is not a ZipVoice model. Known: {string.Join(", ", Models)}.", "model", "model_not_found");
     }
 
-    private static async Task<Created<VoiceInfo>> RegisterAsync(HttpContext http, VoicePromptStore store, PromptAudio audio)
+    private static async Task<Created<ZipVoiceInfo>> RegisterAsync(HttpContext http, VoicePromptStore store, PromptAudio audio)
     {
         var cancellationToken = http.RequestAborted;
         if (!http.Request.HasFormContentType)
@@ -159,8 +159,8 @@ public static class ZipVoiceEndpoints
         return TypedResults.Created($"/v1/zipvoice/voices/{voice.Name}", ToInfo(voice));
     }
 
-    private static VoiceInfo ToInfo(StoredVoice voice) => new(voice.Name, voice.Transcription,
-        new AudioInfo(voice.Duration, voice.SampleRate, 1, voice.Samples, Path.GetExtension(voice.AudioFile)));
+    private static ZipVoiceInfo ToInfo(StoredVoice voice) => new(voice.Name, voice.Transcription,
+        new ZipVoiceAudioInfo(voice.Duration, voice.SampleRate, 1, voice.Samples, Path.GetExtension(voice.AudioFile)));
 
     private static SpeechRequest FromForm(IFormCollection form) => new()
     {

@@ -382,4 +382,24 @@ public sealed class ZipVoiceApiTests : IAsyncDisposable
         Assert.Equal("Streamed.".Length * FakeZipVoice.SamplesPerCharacter * 2, (await response.Content.ReadAsByteArrayAsync()).Length);
         Assert.Equal("zipvoice", fake.Last.Model); // zipvoice_model's default
     }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_zipvoice_routes()
+    {
+        var spec = await Client(null).GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+        var paths = spec.GetProperty("paths");
+        foreach (var path in new[] { "/v1/zipvoice/audio/speech", "/v1/zipvoice/voices", "/v1/zipvoice/voices/register", "/v1/zipvoice/voices/{name}", "/v1/zipvoice/voices/cache/clear" })
+            Assert.True(paths.TryGetProperty(path, out _), path);
+    }
+
+    [Fact]
+    public async Task Uploads_and_base64_over_max_upload_size_are_413()
+    {
+        var client = Client(new FakeZipVoice(), ("max_upload_size_mb", "0.01")); // about 10 KB
+        var big = TestAudio.SineWav(1); // 48 KB
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await client.PostAsync("/v1/zipvoice/voices/register", RegisterForm("big", "Words.", big))).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await client.PostAsJsonAsync("/v1/zipvoice/audio/speech", Speech("base64+" + Convert.ToBase64String(big), "Words."))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/v1/zipvoice/voices/register", RegisterForm("small", "Words.", TestAudio.SineWav(0.1)))).StatusCode);
+        Assert.Equal(["small"], Directory.GetDirectories(_store).Select(Path.GetFileName));
+    }
 }
