@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.Diagnostics;
 using TtsService.Audio;
 using TtsService.Audio.Dsp;
 using TtsService.Inference;
+using TtsService.Observability;
 
 namespace TtsService.Api;
 
@@ -12,14 +14,52 @@ namespace TtsService.Api;
 /// </summary>
 public sealed class AudioResponseWriter(AudioEncoderFactory encoders)
 {
+    /// <param name="backend">Metrics label: which backend produced the audio.</param>
     public async Task WriteAsync(HttpContext http, IAsyncEnumerable<AudioChunk> audio, AudioFormat format,
-        bool stream, float volume, string fileStem = "speech")
+        bool stream, float volume, string fileStem = "speech", string backend = "kokoro")
     {
         var cancellationToken = http.RequestAborted;
-        await using var chunks = audio.GetAsyncEnumerator(cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var synthesis = TimeSpan.Zero;
+        double audioSeconds = 0;
+        await using var source = audio.GetAsyncEnumerator(cancellationToken);
+        // Times each synthesis step (not the writes to a slow client) and totals the audio produced.
+        async ValueTask<bool> NextAsync()
+        {
+            var before = Stopwatch.GetTimestamp();
+            var more = await source.MoveNextAsync();
+            synthesis += Stopwatch.GetElapsedTime(before);
+            if (more) audioSeconds += (double)source.Current.Samples.Length / (source.Current.SampleRate * source.Current.Channels);
+            return more;
+        }
+        var chunks = new ChunkCursor(NextAsync, () => source.Current);
         if (!await chunks.MoveNextAsync())
             throw new InvalidOperationException("The backend produced no audio.");
         var first = chunks.Current;
+        try
+        {
+            await WriteChunksAsync(http, chunks, first, format, stream, volume, fileStem, started, backend, cancellationToken);
+        }
+        finally
+        {
+            ServiceMetrics.SynthesisSeconds.WithLabels(backend).Observe(synthesis.TotalSeconds);
+            ServiceMetrics.AudioSeconds.WithLabels(backend).Inc(audioSeconds);
+            if (audioSeconds > 0) ServiceMetrics.RealTimeFactor.WithLabels(backend).Observe(synthesis.TotalSeconds / audioSeconds);
+        }
+    }
+
+    private sealed class ChunkCursor(Func<ValueTask<bool>> next, Func<AudioChunk> current)
+    {
+        public AudioChunk Current => current();
+        public ValueTask<bool> MoveNextAsync() => next();
+    }
+
+    private static void FirstBytes(long started, string backend) =>
+        ServiceMetrics.TimeToFirstByte.WithLabels(backend).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+
+    private async Task WriteChunksAsync(HttpContext http, ChunkCursor chunks, AudioChunk first, AudioFormat format, bool stream,
+        float volume, string fileStem, long started, string backend, CancellationToken cancellationToken)
+    {
         var response = http.Response;
         response.ContentType = format.ContentType();
         response.Headers.ContentDisposition = $"attachment; filename=\"{fileStem}.{format.FileExtension()}\"";
@@ -33,7 +73,9 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders)
             while (true)
             {
                 encoder.Write(AudioVolume.Applied(current.Samples, volume), buffer);
+                var firstWrite = !response.HasStarted;
                 await FlushAsync(response, buffer, cancellationToken);
+                if (firstWrite && response.HasStarted) FirstBytes(started, backend);
                 if (!await chunks.MoveNextAsync()) break;
                 current = chunks.Current;
             }
@@ -52,6 +94,7 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders)
             encoder.Complete(buffer);
         }
         response.ContentLength = buffer.WrittenCount;
+        FirstBytes(started, backend);
         await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
     }
 

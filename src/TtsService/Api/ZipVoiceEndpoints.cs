@@ -27,8 +27,14 @@ public static class ZipVoiceEndpoints
     public static RouteGroupBuilder MapZipVoice(this RouteGroupBuilder zipvoice)
     {
         zipvoice.WithTags("ZipVoice");
+        var settings = ((IEndpointRouteBuilder)zipvoice).ServiceProvider.GetRequiredService<TtsSettings>();
+        var uploadBytes = (long)(settings.MaxUploadSizeMb * 1024 * 1024);
+        // Base64 prompts grow by a third inside JSON; multipart adds headers and the other fields.
+        var speechBodyLimit = uploadBytes / 3 * 4 + BodySizeLimits.DefaultMaxBytes;
+        var registerBodyLimit = uploadBytes + BodySizeLimits.DefaultMaxBytes;
 
         zipvoice.MapPost("/audio/speech", SpeakAsync)
+            .WithBodyLimit(speechBodyLimit)
             .WithSummary("Clone a voice: speak input in the voice of a prompt (registered name, url+, base64+, file+)")
             .Accepts<SpeechRequest>("application/json", "multipart/form-data")
             .Produces(200, contentType: "audio/mpeg")
@@ -40,6 +46,7 @@ public static class ZipVoiceEndpoints
             .Produces<ErrorResponses.ErrorBody>(503);
 
         zipvoice.MapPost("/voices/register", RegisterAsync)
+            .WithBodyLimit(registerBodyLimit)
             .WithSummary("Register a voice (multipart: name, transcription, audio_file, optional overwrite)")
             .Accepts<IFormFile>("multipart/form-data")
             .Produces<ErrorResponses.ErrorBody>(400)

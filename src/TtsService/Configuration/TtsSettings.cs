@@ -39,6 +39,11 @@ public sealed class TtsSettings
     /// <summary>Comma-separated; when non-empty every /v1 and /dev call needs a Bearer key.</summary>
     public string ApiKeys { get; set; } = "";
 
+    /// <summary>A whole request (synthesis and streaming included) is cancelled after this long.</summary>
+    public int RequestTimeoutSeconds { get; set; } = 600;
+    /// <summary>On SIGTERM, in-flight requests get this long to finish before the host stops.</summary>
+    public int ShutdownTimeoutSeconds { get; set; } = 30;
+
     public string DownloadDir { get; set; } = "data/downloads";
     public double MaxUploadSizeMb { get; set; } = 25;
 

@@ -402,4 +402,15 @@ public sealed class ZipVoiceApiTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/v1/zipvoice/voices/register", RegisterForm("small", "Words.", TestAudio.SineWav(0.1)))).StatusCode);
         Assert.Equal(["small"], Directory.GetDirectories(_store).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public async Task Prompts_larger_than_the_default_body_limit_are_accepted_on_zipvoice_routes()
+    {
+        var fake = new FakeZipVoice();
+        var client = Client(fake);
+        var wav = TestAudio.SineWav(25); // 1.2 MB, 1.6 MB as base64: over the 1 MB default body limit
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/v1/zipvoice/voices/register", RegisterForm("long", "Words.", wav))).StatusCode);
+        await AssertToneFor(await client.PostAsJsonAsync("/v1/zipvoice/audio/speech", Speech("base64+" + Convert.ToBase64String(wav), "Words.")), "Hello world.");
+        Assert.Equal(25 * 24000, fake.Last.Prompt.Samples.Length);
+    }
 }
