@@ -9,6 +9,7 @@ using TtsService.Inference.Kokoro;
 using TtsService.Observability;
 using TtsService.Text;
 using TtsService.Text.Espeak;
+using TtsService.Voices;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -50,6 +51,8 @@ builder.Services.AddSingleton<IKokoroG2P, KokoroG2P>();
 builder.Services.AddSingleton<KokoroBackend>();
 builder.Services.AddSingleton<ISpeechBackend>(sp => sp.GetRequiredService<KokoroBackend>());
 builder.Services.AddSingleton<BackendManager>();
+builder.Services.AddVoicePrompts();
+builder.Services.AddSingleton<SpeechEndpoints.IOpenAiSpeechHandler, ZipVoiceEndpoints.OpenAiHandler>();
 
 var app = builder.Build();
 
@@ -71,10 +74,13 @@ v1.MapModels();
 v1.MapKokoroVoices();
 v1.MapCaptionedSpeech("/audio/speech/captioned");
 v1.MapDownloads();
+v1.MapGroup("/zipvoice").MapZipVoice();
 app.MapGroup("/dev").MapDev();
 
 // Load the models now, not on the first request; failures leave that backend unavailable, never stop the host.
 _ = app.Services.GetRequiredService<BackendManager>().Statuses;
+// Open the voice store now: it removes what an interrupted write left behind.
+_ = app.Services.GetRequiredService<VoicePromptStore>();
 
 app.Run();
 

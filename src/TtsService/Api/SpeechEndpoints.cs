@@ -1,3 +1,4 @@
+using TtsService.Configuration;
 using TtsService.Errors;
 using TtsService.Inference;
 using TtsService.Inference.Kokoro;
@@ -17,7 +18,10 @@ public static class SpeechEndpoints
 
     public static RouteGroupBuilder MapSpeech(this RouteGroupBuilder v1)
     {
+        var settings = ((IEndpointRouteBuilder)v1).ServiceProvider.GetRequiredService<TtsSettings>();
         v1.MapPost("/audio/speech", SpeakAsync)
+            // zipvoice models may carry a base64 prompt in the JSON, a third larger than the upload limit.
+            .WithBodyLimit((long)(settings.MaxUploadSizeMb * 1024 * 1024) / 3 * 4 + BodySizeLimits.DefaultMaxBytes)
             .AddEndpointFilter<ValidationFilter<SpeechRequest>>()
             .WithTags("Speech")
             .WithSummary("Speak text (OpenAI-compatible)")

@@ -23,6 +23,8 @@ public sealed class TtsSettings
     public bool ZipvoiceAllowPrivateUrls { get; set; }
     public bool ZipvoiceAllowBase64 { get; set; } = true;
     public double ZipvoiceMaxDownloadSizeMb { get; set; } = 25;
+    /// <summary>Whole download of a url+ prompt, redirects included.</summary>
+    public double ZipvoiceDownloadTimeoutSeconds { get; set; } = 20;
     /// <summary>Bytes of decoded prompt audio and features kept in memory.</summary>
     public long ZipvoicePromptCacheMb { get; set; } = 256;
 
