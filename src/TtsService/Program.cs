@@ -4,6 +4,7 @@ using TtsService.Audio;
 using TtsService.Configuration;
 using TtsService.Inference;
 using TtsService.Inference.Kokoro;
+using TtsService.Inference.ZipVoice;
 using TtsService.Text;
 using TtsService.Text.Espeak;
 
@@ -41,6 +42,9 @@ builder.Services.AddSingleton<IKokoroG2P, KokoroG2P>();
 // Backends: each loads its models at start-up and reports Unavailable (503) instead of failing the host.
 builder.Services.AddSingleton<KokoroBackend>();
 builder.Services.AddSingleton<ISpeechBackend>(sp => sp.GetRequiredService<KokoroBackend>());
+builder.Services.AddSingleton<ZipVoiceBackend>();
+builder.Services.AddSingleton<ISpeechBackend>(sp => sp.GetRequiredService<ZipVoiceBackend>());
+builder.Services.AddSingleton<IZipVoiceSynthesizer>(sp => sp.GetRequiredService<ZipVoiceBackend>());
 builder.Services.AddSingleton<BackendManager>();
 
 var app = builder.Build();
