@@ -9,4 +9,6 @@ if (args.Length < 1)
 }
 var kokoro = KokoroStandin.Write(args[0], args.Length > 1 ? args[1] : null);
 Console.WriteLine($"Kokoro stand-in written to {kokoro}");
+foreach (var variant in new[] { "zipvoice", "zipvoice_distill" })
+    Console.WriteLine($"ZipVoice stand-in written to {ZipVoiceStandin.Write(args[0], variant)}");
 return 0;
