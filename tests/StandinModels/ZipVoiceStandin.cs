@@ -51,15 +51,15 @@ public static class ZipVoiceStandin
     public static int Frames(int promptFrames, int promptTokens, int tokens, float speed) =>
         (int)MathF.Ceiling((float)promptFrames / promptTokens * (promptTokens + tokens) / speed);
 
-    /// <summary>Symbols of espeak-ng en-us IPA plus punctuation, space, pad and the pinyin of <see cref="Lexicon"/>.</summary>
-    public static readonly string[] Tokens = BuildTokens();
-
     /// <summary>A few lexicon.txt lines in sherpa-onnx's format (pypinyin with tone sandhi).</summary>
     public static readonly string[] Lexicon =
     [
         "你 n0 i3", "好 h0 ao3", "你好 n0 i2 h0 ao3", "世 sh0 i4", "界 j0 ie4", "世界 sh0 i4 j0 ie4",
         "我 w0 o3", "们 m0 en5", "我们 w0 o3 m0 en5", "是 sh0 i4", "吗 m0 a5",
     ];
+
+    /// <summary>Symbols of espeak-ng en-us IPA plus punctuation, space, pad and the pinyin of <see cref="Lexicon"/>.</summary>
+    public static readonly string[] Tokens = BuildTokens();
 
     private static string[] BuildTokens()
     {
