@@ -49,7 +49,7 @@ public sealed class EmiliaTokenizerTests
         // phonemize_eSpeak: comma → ", ", full stop ends the sentence (no space), ties gone, quotes gone.
         var tokens = EmiliaTokenizer.PiperTokens("həlˈo^ʊ, wˈɜːld. \"hˈa^ʊ\" ɑːɹ juː?");
         Assert.Equal("həlˈoʊ, wˈɜːld.hˈaʊ ɑːɹ juː?", string.Concat(tokens));
-        Assert.All(tokens, t => Assert.Equal(1, t.EnumerateRunes().Count()));
+        Assert.All(tokens, t => Assert.Single(t.EnumerateRunes()));
         Assert.Equal("a; b", string.Concat(EmiliaTokenizer.PiperTokens("a — b")));
     }
 
