@@ -176,7 +176,7 @@ public sealed partial class EnglishTextNormalizer
         return Plural(y < 100 ? Cardinal(y) : Year(y));
     }
 
-    [GeneratedRegex(@"(?<![0-9A-Za-z.,/])(?:(?<whole>[0-9]{1,3})\s)?(?<a>[0-9]{1,3})/(?<b>[0-9]{1,3})(?![0-9/]|\.[0-9])|(?<![0-9.,])(?<whole>[0-9]{1,3})?\s?(?<vulgar>[½¼¾⅓⅔⅛⅜⅝⅞])",
+    [GeneratedRegex(@"(?<![0-9A-Za-z.,/])(?:(?<whole>[0-9]{1,3})\s)?(?<a>[0-9]{1,3})/(?<b>[0-9]{1,3})(?![0-9/]|\.[0-9])|(?<![0-9.,])(?:(?<whole>[0-9]{1,3})\s?)?(?<vulgar>[½¼¾⅓⅔⅛⅜⅝⅞])",
         RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeoutMs)]
     private static partial Regex FractionPattern();
 
@@ -231,7 +231,7 @@ public sealed partial class EnglishTextNormalizer
     }
 
     // "2025-03-04", optionally followed by "T14:05" (read as "... at 14:05").
-    [GeneratedRegex(@"(?<![0-9A-Za-z/.,-])(?<y>[0-9]{4})-(?<m>[0-9]{2})-(?<d>[0-9]{2})(?:(?<t>T)(?=[0-9]{2}:[0-9]{2}))?(?![0-9A-Za-z]|-[0-9])",
+    [GeneratedRegex(@"(?<![0-9A-Za-z/.,-])(?<y>[0-9]{4})-(?<m>[0-9]{2})-(?<d>[0-9]{2})(?:(?<t>T)(?=[0-9]{2}:[0-9]{2})|(?![0-9A-Za-z]|-[0-9]))",
         RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeoutMs)]
     private static partial Regex IsoDatePattern();
 

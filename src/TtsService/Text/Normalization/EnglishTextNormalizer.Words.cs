@@ -31,7 +31,11 @@ public sealed partial class EnglishTextNormalizer
         var keepPeriod = dot && IsSentenceEndAfter(input, end) ? "." : "";
 
         if (Titles.TryGetValue(abbr, out var title))
-            return (dot || abbr is "Mr" or "Mrs" or "Ms") && nameFollows ? title : null;
+        {
+            // "Mr." is never anything else; British "Mr Smith" has no period; "Gen Z" is not a general.
+            var personal = abbr is "Mr" or "Mrs" or "Ms";
+            return (personal && (dot || nameFollows)) || (dot && nameFollows) ? title : null;
+        }
 
         switch (abbr)
         {
