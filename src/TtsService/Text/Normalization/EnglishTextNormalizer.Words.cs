@@ -168,7 +168,9 @@ public sealed partial class EnglishTextNormalizer
     [GeneratedRegex(@"(?<=[A-Za-z])\([sS]\)", RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex OptionalPluralPattern();
 
-    [GeneratedRegex(@"(?<=\b[CF])#(?![A-Za-z0-9])|#(?=\s?[0-9])|#(?=[A-Za-z])|~(?=\s?[-−]?[0-9])|°[CF](?![A-Za-z])|(?<![0-9] ?)%|[&@+=×÷±°≈]",
+    // '%' right after a number is left to the number pass; an '@' inside a word is an address, left
+    // as written when email normalization is off.
+    [GeneratedRegex(@"(?<=\b[CF])#(?![A-Za-z0-9])|#(?=\s?[0-9])|#(?=[A-Za-z])|~(?=\s?[-−]?[0-9])|°[CF](?![A-Za-z])|(?<![0-9] ?)%|(?<![A-Za-z0-9])@|@(?![A-Za-z0-9])|[&+=×÷±°≈]",
         RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex SymbolPattern();
 
