@@ -25,8 +25,8 @@ public sealed partial class EnglishTextNormalizer
     private static string Email(Match m, string input) =>
         SpeakToken(m.Groups["user"].Value) + " at " + SpeakToken(m.Groups["domain"].Value);
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9@./:-])(?:(?<scheme>https?|ftp)://)?(?<www>www\.)?(?<host>(?:" + DomainLabel + @"\.)+(?<tld>[A-Za-z]{2,24})|localhost|[0-9]{1,3}(?:\.[0-9]{1,3}){3})(?<port>:[0-9]{1,5})?(?![A-Za-z0-9-])(?<path>[/?#][^\s]*)?",
-        RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.IgnoreCase, TimeoutMs)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9@./:-])(?:(?<scheme>(?i:https?|ftp))://)?(?<www>(?i:www)\.)?(?<host>(?:" + DomainLabel + @"\.)+(?<tld>[A-Za-z]{2,24})|(?i:localhost)|[0-9]{1,3}(?:\.[0-9]{1,3}){3})(?<port>:[0-9]{1,5})?(?![A-Za-z0-9-])(?<path>[/?#][^\s]*)?",
+        RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeoutMs)]
     private static partial Regex UrlPattern();
 
     private static string? Url(Match m, string input)

@@ -24,34 +24,39 @@ public sealed partial class EnglishTextNormalizer : ITextNormalizer
         if (string.IsNullOrEmpty(text) || !options.Normalize || !LooksLatin(text)) return text;
 
         var t = text;
+        // Passes never add digits, so text without any skips every numeric pass (most prose).
+        var hasDigits = text.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
         // Order matters: whole tokens (emails, URLs, phones, dates, times, money) go before the
         // passes that would read their pieces as plain numbers and symbols.
-        if (options.EmailNormalization) t = Apply(t, EmailPattern(), Email);
-        if (options.UrlNormalization) t = Apply(t, UrlPattern(), Url);
-        if (options.PhoneNormalization)
+        if (options.EmailNormalization && text.Contains('@')) t = Apply(t, EmailPattern(), Email);
+        if (options.UrlNormalization && text.Contains('.')) t = Apply(t, UrlPattern(), Url);
+        if (options.PhoneNormalization && hasDigits)
         {
             t = Apply(t, NanpPhonePattern(), NanpPhone);
             t = Apply(t, InternationalPhonePattern(), InternationalPhone);
         }
         t = Apply(t, AbbreviationPattern(), Abbreviation);
-        t = Apply(t, IsoDatePattern(), IsoDate);
-        t = Apply(t, NumericDatePattern(), NumericDate);
-        t = Apply(t, ClockTimePattern(), ClockTime);
-        t = Apply(t, HourAmPmPattern(), HourAmPm);
-        t = Apply(t, RangePattern(), static (_, _) => "to");
-        t = Apply(t, MoneyPattern(), Money);
-        t = Apply(t, MoneySuffixPattern(), MoneySuffix);
-        if (options.UnitNormalization) t = Apply(t, UnitPattern(), Unit);
-        t = Apply(t, DecadePattern(), Decade);
-        t = Apply(t, MonthDayPattern(), MonthDay);
-        t = Apply(t, DayMonthPattern(), DayMonth);
-        t = Apply(t, OrdinalPattern(), OrdinalNumber);
-        t = Apply(t, FractionPattern(), Fraction);
-        t = Apply(t, TimesPattern(), Times);
+        if (hasDigits)
+        {
+            t = Apply(t, IsoDatePattern(), IsoDate);
+            t = Apply(t, NumericDatePattern(), NumericDate);
+            t = Apply(t, ClockTimePattern(), ClockTime);
+            t = Apply(t, HourAmPmPattern(), HourAmPm);
+            t = Apply(t, RangePattern(), static (_, _) => "to");
+            t = Apply(t, MoneyPattern(), Money);
+            t = Apply(t, MoneySuffixPattern(), MoneySuffix);
+            if (options.UnitNormalization) t = Apply(t, UnitPattern(), Unit);
+            t = Apply(t, DecadePattern(), Decade);
+            t = Apply(t, MonthDayPattern(), MonthDay);
+            t = Apply(t, DayMonthPattern(), DayMonth);
+            t = Apply(t, OrdinalPattern(), OrdinalNumber);
+        }
+        t = Apply(t, FractionPattern(), Fraction); // also "½", which is not an ASCII digit
+        if (hasDigits) t = Apply(t, TimesPattern(), Times);
         t = Apply(t, RomanPattern(), Roman);
         if (options.OptionalPluralizationNormalization) t = Apply(t, OptionalPluralPattern(), static (_, _) => "s", separate: false);
         t = Apply(t, SymbolPattern(), Symbol);
-        t = Apply(t, NumberPattern(), PlainNumber);
+        if (hasDigits) t = Apply(t, NumberPattern(), PlainNumber);
         t = Apply(t, ExtraSpacesPattern(), static (_, _) => " ", separate: false);
         return t;
     }
