@@ -5,6 +5,15 @@ using TtsService.Text.Normalization;
 
 // Times English text normalization on ~100 KB of mixed text (numbers, money, dates, URLs, plain
 // prose) and on repetitive adversarial inputs. Usage: dotnet run -c Release --project bench/FrontEndBench [sizeKb]
+// With "--echo", prints each line of standard input normalized instead (for trying sentences by hand).
+if (args is ["--echo", ..])
+{
+    var echo = new EnglishTextNormalizer();
+    var echoOptions = new NormalizationOptions { UnitNormalization = args.Contains("--units") };
+    for (var line = Console.ReadLine(); line is not null; line = Console.ReadLine()) Console.WriteLine(echo.Normalize(line, echoOptions));
+    return;
+}
+
 var sizeKb = args.Length > 0 && int.TryParse(args[0], out var kb) ? kb : 100;
 var normalizer = new EnglishTextNormalizer();
 var options = new NormalizationOptions { UnitNormalization = true };

@@ -33,6 +33,10 @@ public sealed partial class EnglishTextNormalizer
             var parts = fraction.Split('.', StringSplitOptions.RemoveEmptyEntries);
             words = (integer.Length > 0 ? Integer(integer) + " " : "") + string.Join(" ", parts.Select(p => "point " + Digits(p)));
         }
+        else if (integer == "911" && sign.Length == 0 && percent.Length == 0)
+        {
+            words = Digits(integer); // the emergency number is never "nine hundred eleven"
+        }
         else if (sign.Length == 0 && percent.Length == 0 && integer.Length == 4 && ParseSmall(integer) is >= 1000 and <= 2099)
         {
             // A bare four-digit number in this range is nearly always a year in running text;
@@ -147,9 +151,20 @@ public sealed partial class EnglishTextNormalizer
 
     // ---- Ranges, multiplication, percent-free decimals ------------------------------------
 
-    // "10-20" → "10 to 20" (dates and phone numbers were read before this pass).
-    [GeneratedRegex(@"(?<=[0-9])[-–](?=[0-9])", RegexOptions.CultureInvariant, TimeoutMs)]
+    // "10-20" → "10 to 20", "9am-5pm" → "9am to 5pm" (dates and phone numbers were read before
+    // this pass). Not inside identifiers such as "CVE-2024-1234" or "1-2-3".
+    [GeneratedRegex(@"(?<![A-Za-z][-–][0-9]*|[0-9][-–][0-9]*)(?<=[0-9]|[0-9]\s?[AaPp]\.?[Mm]\.?)[-–](?=\s?[0-9]+(?![-–]?[0-9]))", RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex RangePattern();
+
+    private static string? Range(Match m, string input)
+    {
+        var before = input.AsSpan(0, m.Index);
+        var left = before[(before.LastIndexOfAnyExceptInRange('0', '9') + 1)..];
+        var after = input.AsSpan(m.Index + m.Length).TrimStart(' ');
+        var rightLength = after.IndexOfAnyExceptInRange('0', '9');
+        var right = rightLength < 0 ? after : after[..rightLength];
+        return left.SequenceEqual(right) ? null : "to"; // "50-50" is "fifty-fifty"
+    }
 
     // "1920x1080" → "by", "2 x 3" and "3x faster" → "times".
     [GeneratedRegex(@"(?<=[0-9])(?:(?<by>[x×])(?=[0-9])|\s[x×]\s(?=[0-9])|x(?![A-Za-z0-9]))", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeoutMs)]
@@ -180,6 +195,11 @@ public sealed partial class EnglishTextNormalizer
         RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeoutMs)]
     private static partial Regex FractionPattern();
 
+    private static readonly HashSet<string> DatePrepositions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "on", "by", "until", "till", "from", "since", "before", "after",
+    };
+
     private static string? Fraction(Match m, string input)
     {
         int a, b;
@@ -199,6 +219,11 @@ public sealed partial class EnglishTextNormalizer
         var whole = m.Groups["whole"].Success ? Integer(m.Groups["whole"].Value) : null;
         var end = m.Index + m.Length;
         var followedByOf = end + 3 <= input.Length && string.CompareOrdinal(input, end, " of", 0, 3) == 0;
+
+        // "by 6/15", "on 3/4": a date without its year.
+        var (previous, _) = PreviousWord(input, m.Index);
+        if (whole is null && !m.Groups["vulgar"].Success && DatePrepositions.Contains(previous) && a is >= 1 and <= 12 && b is >= 1 and <= 31)
+            return MonthNames[a - 1] + " " + Ordinal(b);
 
         string words;
         if (a == 24 && b == 7 && whole is null) return "twenty-four seven";
@@ -268,8 +293,8 @@ public sealed partial class EnglishTextNormalizer
         return MonthNames[month] + " " + Ordinal(day);
     }
 
-    // "4 March", "4th of July" → "the fourth of July".
-    [GeneratedRegex(@"(?<![0-9A-Za-z.,])(?<d>[0-9]{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(?<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b",
+    // "4 March", "1 Jan. 2024", "4th of July" → "the fourth of July".
+    [GeneratedRegex(@"(?<![0-9A-Za-z.,])(?<d>[0-9]{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(?<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?",
         RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeoutMs)]
     private static partial Regex DayMonthPattern();
 
@@ -279,7 +304,9 @@ public sealed partial class EnglishTextNormalizer
         if (day is < 1 or > 31) return null;
         var (previous, _) = PreviousWord(input, m.Index);
         var article = previous.Equals("the", StringComparison.OrdinalIgnoreCase) ? "" : "the ";
-        return article + Ordinal(day) + " of " + m.Groups["mon"].Value;
+        var month = Array.FindIndex(MonthNames, n => n.StartsWith(m.Groups["mon"].Value[..3], StringComparison.Ordinal));
+        var period = m.Value.EndsWith('.') && IsSentenceEndAfter(input, m.Index + m.Length) ? "." : "";
+        return article + Ordinal(day) + " of " + MonthNames[month] + period;
     }
 
     // ---- Times ----------------------------------------------------------------------------

@@ -40,9 +40,9 @@ public sealed partial class EnglishTextNormalizer : ITextNormalizer
         {
             t = Apply(t, IsoDatePattern(), IsoDate);
             t = Apply(t, NumericDatePattern(), NumericDate);
+            t = Apply(t, RangePattern(), Range);
             t = Apply(t, ClockTimePattern(), ClockTime);
             t = Apply(t, HourAmPmPattern(), HourAmPm);
-            t = Apply(t, RangePattern(), static (_, _) => "to");
             t = Apply(t, MoneyPattern(), Money);
             t = Apply(t, MoneySuffixPattern(), MoneySuffix);
             if (options.UnitNormalization) t = Apply(t, UnitPattern(), Unit);

@@ -86,6 +86,7 @@ public class EnglishTextNormalizerTableTests
         { "The shop opened on 12/31/99.", "The shop opened on December thirty-first, ninety-nine." },
         { "The invoice is dated 25/12/2024.", "The invoice is dated December twenty-fifth, twenty twenty-four." },
         { "We celebrate the 4th of July.", "We celebrate the fourth of July." },
+        { "From 1 Jan 2024 the rate is 5.25%.", "From the first of January twenty twenty-four the rate is five point two five percent." },
         { "The meeting moved to 4 March 2025.", "The meeting moved to the fourth of March twenty twenty-five." },
         { "The log says 2025-03-04T14:05 exactly.", "The log says March fourth, twenty twenty-five at fourteen oh five exactly." },
 
@@ -99,6 +100,8 @@ public class EnglishTextNormalizerTableTests
         { "Doors open at 11AM sharp.", "Doors open at eleven AM sharp." },
         { "The lap time was 1:05:30 flat.", "The lap time was one oh five and thirty seconds flat." },
         { "Read John 3:16 aloud.", "Read John three sixteen aloud." },
+        { "Our office hours are 9am-5pm on weekdays.", "Our office hours are nine AM to five PM on weekdays." },
+        { "It happened at 12:00 am.", "It happened at twelve AM." },
 
         // Ranges, fractions, multiplication
         { "Read pages 10-20 tonight.", "Read pages ten to twenty tonight." },
@@ -107,6 +110,10 @@ public class EnglishTextNormalizerTableTests
         { "Use 1 1/2 cups of flour.", "Use one and one half cups of flour." },
         { "I rate it 8/10.", "I rate it eight out of ten." },
         { "We are open 24/7.", "We are open twenty-four seven." },
+        { "We need 3-5 volunteers by 6/15.", "We need three to five volunteers by June fifteenth." },
+        { "It is a 50-50 chance.", "It is a fifty-fifty chance." },
+        { "The fix for CVE-2024-1234 shipped.", "The fix for CVE-twenty twenty-four-twelve thirty-four shipped." },
+        { "Call 911 now!", "Call nine one one now!" },
         { "Stir in ½ teaspoon of salt.", "Stir in one half teaspoon of salt." },
         { "The screen is 1920x1080.", "The screen is nineteen twenty by ten eighty." },
         { "The new chip is 3x faster.", "The new chip is three times faster." },
@@ -139,6 +146,9 @@ public class EnglishTextNormalizerTableTests
         { "Apollo XI landed on the moon.", "Apollo eleven landed on the moon." },
         { "He lives in Washington DC now.", "He lives in Washington DC now." },
         { "Malcolm X spoke here.", "Malcolm X spoke here." },
+        { "King Charles III was crowned in 2023.", "King Charles the Third was crowned in twenty twenty-three." },
+        { "Pope John Paul II visited in 1979.", "Pope John Paul the Second visited in nineteen seventy-nine." },
+        { "Act II, Scene III begins here.", "Act two, Scene three begins here." },
         { "Plug in the Type C cable.", "Plug in the Type C cable." },
 
         // URLs and emails
