@@ -1,9 +1,15 @@
+using Prometheus;
 using Serilog;
 using TtsService.Api;
 using TtsService.Audio;
 using TtsService.Configuration;
+using TtsService.Downloads;
 using TtsService.Inference;
 using TtsService.Inference.Kokoro;
+using TtsService.Observability;
+using TtsService.Text;
+using TtsService.Text.Espeak;
+using TtsService.Voices;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -26,33 +32,59 @@ builder.Services.AddServiceErrors();
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "TtsService", Version = "v1" }));
 
+// Whole-request timeout and a graceful stop: SIGTERM stops accepting, in-flight requests get time to finish.
+builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new() { Timeout = TimeSpan.FromSeconds(SettingsAtStartup().RequestTimeoutSeconds) });
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(SettingsAtStartup().ShutdownTimeoutSeconds));
+
 builder.Services.AddSingleton<AudioEncoderFactory>();
 builder.Services.AddSingleton<PromptAudioDecoder>();
 builder.Services.AddSingleton<AudioResponseWriter>();
+builder.Services.AddSingleton<DownloadStore>();
 builder.Services.AddSingleton<OnnxSessions>();
 builder.Services.AddSingleton<InferenceLimiter>();
-// Kokoro is registered once the espeak-ng front end lands (Text/).
+// Text front end: normalizer → sentence chunker → espeak-ng phonemes (in-process) → misaki symbols.
+builder.Services.AddSingleton<ITextNormalizer, UnchangedTextNormalizer>();
+builder.Services.AddSingleton<ITextChunker, SentenceChunker>();
+builder.Services.AddSingleton<IPhonemizer, EspeakPhonemizer>();
+builder.Services.AddSingleton<IKokoroG2P, KokoroG2P>();
+// Backends: each loads its models at start-up and reports Unavailable (503) instead of failing the host.
+builder.Services.AddSingleton<KokoroBackend>();
+builder.Services.AddSingleton<ISpeechBackend>(sp => sp.GetRequiredService<KokoroBackend>());
 builder.Services.AddSingleton<BackendManager>();
+builder.Services.AddVoicePrompts();
+builder.Services.AddSingleton<SpeechEndpoints.IOpenAiSpeechHandler, ZipVoiceEndpoints.OpenAiHandler>();
 
 var app = builder.Build();
 
 app.UseServiceErrors();
 app.UseSerilogRequestLogging();
+app.UseHttpMetrics();
 app.UseMiddleware<ApiKeyMiddleware>();
+app.UseBodySizeLimits();
+app.UseRequestTimeouts();
 app.UseSwagger();
 app.UseSwaggerUI(o => { o.RoutePrefix = "docs"; o.SwaggerEndpoint("/swagger/v1/swagger.json", "TtsService v1"); });
 
 app.MapHealth();
+app.MapMetrics();
+ServiceMetrics.Observe(app.Services.GetRequiredService<InferenceLimiter>());
 var v1 = app.MapGroup("/v1");
 v1.MapSpeech();
 v1.MapModels();
 v1.MapKokoroVoices();
 v1.MapCaptionedSpeech("/audio/speech/captioned");
+v1.MapDownloads();
+v1.MapGroup("/zipvoice").MapZipVoice();
 app.MapGroup("/dev").MapDev();
 
 // Load the models now, not on the first request; failures leave that backend unavailable, never stop the host.
 _ = app.Services.GetRequiredService<BackendManager>().Statuses;
+// Open the voice store now: it removes what an interrupted write left behind.
+_ = app.Services.GetRequiredService<VoicePromptStore>();
 
 app.Run();
+
+// Settings as the configuration stands when services are configured (before the host is built).
+TtsSettings SettingsAtStartup() => TtsSettings.FromConfiguration(builder.Configuration);
 
 public partial class Program;

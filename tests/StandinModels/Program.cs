@@ -1,8 +1,13 @@
-// Writes stand-in models into the directory given as the first argument (see README).
+using StandinModels;
+
+// Writes stand-in models into <models-dir> so the service can be run and tried without the real weights:
+//   dotnet run --project tests/StandinModels -- <models-dir> [<real-kokoro-assets-dir>]
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: dotnet run --project tests/StandinModels -- <models-dir>");
+    Console.Error.WriteLine("usage: dotnet run --project tests/StandinModels -- <models-dir> [<real-kokoro-assets-dir>]");
     return 2;
 }
-Console.Error.WriteLine("stand-in writer not implemented yet");
-return 1;
+var kokoro = KokoroStandin.Write(args[0], args.Length > 1 ? args[1] : null);
+Console.WriteLine($"Kokoro stand-in written to {kokoro}");
+Console.WriteLine($"Vocos stand-in written to {VocosStandin.Write(args[0])}");
+return 0;

@@ -1,7 +1,10 @@
 using System.Buffers;
+using System.Diagnostics;
 using TtsService.Audio;
 using TtsService.Audio.Dsp;
+using TtsService.Downloads;
 using TtsService.Inference;
+using TtsService.Observability;
 
 namespace TtsService.Api;
 
@@ -10,16 +13,58 @@ namespace TtsService.Api;
 /// each backend chunk is encoded and flushed as soon as it exists. Nothing is written before the
 /// first chunk is ready, so a failure before any audio still gets a proper JSON error.
 /// </summary>
-public sealed class AudioResponseWriter(AudioEncoderFactory encoders)
+public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadStore downloads)
 {
+    /// <param name="backend">Metrics label: which backend produced the audio.</param>
+    /// <param name="saveCopy">Also keep the file for <c>GET /v1/download/...</c> (<c>return_download_link</c>).</param>
     public async Task WriteAsync(HttpContext http, IAsyncEnumerable<AudioChunk> audio, AudioFormat format,
-        bool stream, float volume, string fileStem = "speech")
+        bool stream, float volume, string fileStem = "speech", string backend = "kokoro", bool saveCopy = false)
     {
         var cancellationToken = http.RequestAborted;
-        await using var chunks = audio.GetAsyncEnumerator(cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var synthesis = TimeSpan.Zero;
+        double audioSeconds = 0;
+        await using var source = audio.GetAsyncEnumerator(cancellationToken);
+        // Times each synthesis step (not the writes to a slow client) and totals the audio produced.
+        async ValueTask<bool> NextAsync()
+        {
+            var before = Stopwatch.GetTimestamp();
+            var more = await source.MoveNextAsync();
+            synthesis += Stopwatch.GetElapsedTime(before);
+            if (more) audioSeconds += (double)source.Current.Samples.Length / (source.Current.SampleRate * source.Current.Channels);
+            return more;
+        }
+        var chunks = new ChunkCursor(NextAsync, () => source.Current);
         if (!await chunks.MoveNextAsync())
             throw new InvalidOperationException("The backend produced no audio.");
         var first = chunks.Current;
+        try
+        {
+            using var copy = saveCopy ? downloads.Begin(format) : null;
+            if (copy is not null) http.Response.Headers["X-Download-Path"] = $"/v1/download/{copy.Name}";
+            await WriteChunksAsync(http, chunks, first, format, stream, volume, fileStem, started, backend, copy?.Stream, cancellationToken);
+            if (copy is not null) await copy.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            ServiceMetrics.SynthesisSeconds.WithLabels(backend).Observe(synthesis.TotalSeconds);
+            ServiceMetrics.AudioSeconds.WithLabels(backend).Inc(audioSeconds);
+            if (audioSeconds > 0) ServiceMetrics.RealTimeFactor.WithLabels(backend).Observe(synthesis.TotalSeconds / audioSeconds);
+        }
+    }
+
+    private sealed class ChunkCursor(Func<ValueTask<bool>> next, Func<AudioChunk> current)
+    {
+        public AudioChunk Current => current();
+        public ValueTask<bool> MoveNextAsync() => next();
+    }
+
+    private static void FirstBytes(long started, string backend) =>
+        ServiceMetrics.TimeToFirstByte.WithLabels(backend).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+
+    private async Task WriteChunksAsync(HttpContext http, ChunkCursor chunks, AudioChunk first, AudioFormat format, bool stream,
+        float volume, string fileStem, long started, string backend, Stream? copy, CancellationToken cancellationToken)
+    {
         var response = http.Response;
         response.ContentType = format.ContentType();
         response.Headers.ContentDisposition = $"attachment; filename=\"{fileStem}.{format.FileExtension()}\"";
@@ -33,12 +78,14 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders)
             while (true)
             {
                 encoder.Write(AudioVolume.Applied(current.Samples, volume), buffer);
-                await FlushAsync(response, buffer, cancellationToken);
+                var firstWrite = !response.HasStarted;
+                await FlushAsync(response, buffer, copy, cancellationToken);
+                if (firstWrite && response.HasStarted) FirstBytes(started, backend);
                 if (!await chunks.MoveNextAsync()) break;
                 current = chunks.Current;
             }
             encoder.Complete(buffer);
-            await FlushAsync(response, buffer, cancellationToken);
+            await FlushAsync(response, buffer, copy, cancellationToken);
             return;
         }
 
@@ -52,12 +99,14 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders)
             encoder.Complete(buffer);
         }
         response.ContentLength = buffer.WrittenCount;
-        await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        FirstBytes(started, backend);
+        await FlushAsync(response, buffer, copy, cancellationToken);
     }
 
-    private static async Task FlushAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    private static async Task FlushAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, Stream? copy, CancellationToken cancellationToken)
     {
         if (buffer.WrittenCount == 0) return;
+        if (copy is not null) await copy.WriteAsync(buffer.WrittenMemory, cancellationToken);
         await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
         buffer.ResetWrittenCount();

@@ -1,3 +1,4 @@
+using TtsService.Configuration;
 using TtsService.Errors;
 using TtsService.Inference;
 using TtsService.Inference.Kokoro;
@@ -17,7 +18,10 @@ public static class SpeechEndpoints
 
     public static RouteGroupBuilder MapSpeech(this RouteGroupBuilder v1)
     {
+        var settings = ((IEndpointRouteBuilder)v1).ServiceProvider.GetRequiredService<TtsSettings>();
         v1.MapPost("/audio/speech", SpeakAsync)
+            // zipvoice models may carry a base64 prompt in the JSON, a third larger than the upload limit.
+            .WithBodyLimit((long)(settings.MaxUploadSizeMb * 1024 * 1024) / 3 * 4 + BodySizeLimits.DefaultMaxBytes)
             .AddEndpointFilter<ValidationFilter<SpeechRequest>>()
             .WithTags("Speech")
             .WithSummary("Speak text (OpenAI-compatible)")
@@ -38,7 +42,8 @@ public static class SpeechEndpoints
             _ => handlers.FirstOrDefault(h => h.Handles(backend))?.SynthesizeAsync(backend, request, http.RequestAborted)
                  ?? throw new BackendUnavailableException($"Model '{request.Model}' cannot be used on /v1/audio/speech in this build."),
         };
-        await writer.WriteAsync(http, audio, request.Format, request.Stream ?? true, request.EffectiveVolume);
+        await writer.WriteAsync(http, audio, request.Format, request.Stream ?? true, request.EffectiveVolume,
+            backend: backend.Name, saveCopy: request.ReturnDownloadLink == true);
     }
 
     public static KokoroRequest ToKokoro(SpeechRequest request) => new(

@@ -23,6 +23,8 @@ public sealed class TtsSettings
     public bool ZipvoiceAllowPrivateUrls { get; set; }
     public bool ZipvoiceAllowBase64 { get; set; } = true;
     public double ZipvoiceMaxDownloadSizeMb { get; set; } = 25;
+    /// <summary>Whole download of a url+ prompt, redirects included.</summary>
+    public double ZipvoiceDownloadTimeoutSeconds { get; set; } = 20;
     /// <summary>Bytes of decoded prompt audio and features kept in memory.</summary>
     public long ZipvoicePromptCacheMb { get; set; } = 256;
 
@@ -37,7 +39,14 @@ public sealed class TtsSettings
     /// <summary>Comma-separated; when non-empty every /v1 and /dev call needs a Bearer key.</summary>
     public string ApiKeys { get; set; } = "";
 
+    /// <summary>A whole request (synthesis and streaming included) is cancelled after this long.</summary>
+    public int RequestTimeoutSeconds { get; set; } = 600;
+    /// <summary>On SIGTERM, in-flight requests get this long to finish before the host stops.</summary>
+    public int ShutdownTimeoutSeconds { get; set; } = 30;
+
     public string DownloadDir { get; set; } = "data/downloads";
+    /// <summary>How long files made with return_download_link stay downloadable.</summary>
+    public int DownloadTtlMinutes { get; set; } = 60;
     public double MaxUploadSizeMb { get; set; } = 25;
 
     /// <summary>Maps snake_case keys ("enable_kokoro") onto these properties.</summary>

@@ -14,10 +14,13 @@ public sealed class InferenceLimiter(TtsSettings settings)
     private readonly SemaphoreSlim _slots = new(settings.EffectiveMaxConcurrentInferences, settings.EffectiveMaxConcurrentInferences);
     private int _waiting;
     private int _running;
+    private long _completed;
 
     public int Capacity { get; } = settings.EffectiveMaxConcurrentInferences;
     public int Waiting => Volatile.Read(ref _waiting);
     public int Running => Volatile.Read(ref _running);
+    /// <summary>Model calls finished since start.</summary>
+    public long Completed => Interlocked.Read(ref _completed);
 
     /// <summary>Runs <paramref name="work"/> on the thread pool once a slot is free.</summary>
     public async Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)
@@ -27,6 +30,7 @@ public sealed class InferenceLimiter(TtsSettings settings)
             if (Interlocked.Increment(ref _waiting) > settings.MaxQueuedRequests)
             {
                 Interlocked.Decrement(ref _waiting);
+                Observability.ServiceMetrics.Rejected.Inc();
                 throw new TooManyRequestsException($"All {Capacity} inference slots are busy and {settings.MaxQueuedRequests} requests are queued; retry shortly.", 1);
             }
             try { await _slots.WaitAsync(cancellationToken); }
@@ -41,6 +45,7 @@ public sealed class InferenceLimiter(TtsSettings settings)
         finally
         {
             Interlocked.Decrement(ref _running);
+            Interlocked.Increment(ref _completed);
             _slots.Release();
         }
     }

@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TtsService.Configuration;
+using TtsService.Errors;
+using TtsService.Inference;
+using TtsService.Inference.ZipVoice;
+using TtsService.Voices;
+
+namespace TtsService.Api;
+
+/// <summary>
+/// <c>/v1/zipvoice</c>: voice cloning speech (JSON or multipart, every prompt form) and the registered
+/// voice store. Voice management works without the ZipVoice model; speech needs it (503 otherwise).
+/// </summary>
+public static class ZipVoiceEndpoints
+{
+    public static readonly IReadOnlyList<string> Models = ["zipvoice", "zipvoice_distill", "zipvoice_dialog", "zipvoice_dialog_stereo"];
+
+    public sealed record ZipVoiceSummary(string AudioPath, string Transcription);
+    public sealed record ZipVoiceList(IReadOnlyDictionary<string, ZipVoiceSummary> Voices, int Count);
+    public sealed record ZipVoiceAudioInfo(double Duration, int Samplerate, int Channels, int Samples, string Format);
+    public sealed record ZipVoiceInfo(string Name, string Transcription, ZipVoiceAudioInfo AudioInfo);
+    public sealed record ZipVoiceDeleted(string Message, string Name);
+    public sealed record ZipVoiceCacheCleared(string Message, string CacheType, int ClearedEntries, long ClearedBytes);
+
+    public static RouteGroupBuilder MapZipVoice(this RouteGroupBuilder zipvoice)
+    {
+        zipvoice.WithTags("ZipVoice");
+        var settings = ((IEndpointRouteBuilder)zipvoice).ServiceProvider.GetRequiredService<TtsSettings>();
+        var uploadBytes = (long)(settings.MaxUploadSizeMb * 1024 * 1024);
+        // Base64 prompts grow by a third inside JSON; multipart adds headers and the other fields.
+        var speechBodyLimit = uploadBytes / 3 * 4 + BodySizeLimits.DefaultMaxBytes;
+        var registerBodyLimit = uploadBytes + BodySizeLimits.DefaultMaxBytes;
+
+        zipvoice.MapPost("/audio/speech", SpeakAsync)
+            .WithBodyLimit(speechBodyLimit)
+            .WithSummary("Clone a voice: speak input in the voice of a prompt (registered name, url+, base64+, file+)")
+            .Accepts<SpeechRequest>("application/json", "multipart/form-data")
+            .Produces(200, contentType: "audio/mpeg")
+            .Produces<ErrorResponses.ErrorBody>(400)
+            .Produces<ErrorResponses.ErrorBody>(404)
+            .Produces<ErrorResponses.ErrorBody>(413)
+            .Produces<ErrorResponses.ErrorBody>(415)
+            .Produces<ErrorResponses.ErrorBody>(422)
+            .Produces<ErrorResponses.ErrorBody>(503);
+
+        zipvoice.MapPost("/voices/register", RegisterAsync)
+            .WithBodyLimit(registerBodyLimit)
+            .WithSummary("Register a voice (multipart: name, transcription, audio_file, optional overwrite)")
+            .Accepts<IFormFile>("multipart/form-data")
+            .Produces<ErrorResponses.ErrorBody>(400)
+            .Produces<ErrorResponses.ErrorBody>(409)
+            .Produces<ErrorResponses.ErrorBody>(413)
+            .Produces<ErrorResponses.ErrorBody>(415)
+            .Produces<ErrorResponses.ErrorBody>(422);
+
+        zipvoice.MapGet("/voices", (VoicePromptStore store) =>
+        {
+            var voices = store.List();
+            return TypedResults.Ok(new ZipVoiceList(
+                voices.ToDictionary(v => v.Name, v => new ZipVoiceSummary(v.AudioPath, v.Transcription), StringComparer.Ordinal),
+                voices.Count));
+        }).WithSummary("Registered voices");
+
+        zipvoice.MapGet("/voices/{name}", (string name, VoicePromptStore store) => TypedResults.Ok(ToInfo(store.Get(name))))
+            .WithSummary("One registered voice")
+            .Produces<ErrorResponses.ErrorBody>(400)
+            .Produces<ErrorResponses.ErrorBody>(404);
+
+        zipvoice.MapDelete("/voices/{name}", async (string name, VoicePromptStore store, CancellationToken cancellationToken) =>
+        {
+            await store.DeleteAsync(name, cancellationToken);
+            return TypedResults.Ok(new ZipVoiceDeleted($"Voice '{name}' deleted.", name));
+        })
+            .WithSummary("Delete a registered voice")
+            .Produces<ErrorResponses.ErrorBody>(400)
+            .Produces<ErrorResponses.ErrorBody>(404);
+
+        zipvoice.MapPost("/voices/cache/clear", (string? cache_type, PromptCache cache) =>
+        {
+            var type = string.IsNullOrWhiteSpace(cache_type) ? "all" : cache_type.Trim().ToLowerInvariant();
+            var (entries, bytes) = type switch
+            {
+                "url" or "base64" => cache.Clear(type),
+                "all" => cache.Clear(null),
+                _ => throw new InvalidRequestException("cache_type must be url, base64 or all.", "cache_type", "invalid_cache_type"),
+            };
+            return TypedResults.Ok(new ZipVoiceCacheCleared($"Cleared {entries} cached prompts ({type}).", type, entries, bytes));
+        })
+            .WithSummary("Drop cached prompt audio (cache_type=url|base64|all)")
+            .Produces<ErrorResponses.ErrorBody>(400);
+
+        return zipvoice;
+    }
+
+    private static async Task SpeakAsync(HttpContext http, TtsSettings settings, BackendManager backends,
+        IVoicePromptResolver prompts, AudioResponseWriter writer)
+    {
+        var cancellationToken = http.RequestAborted;
+        SpeechRequest request;
+        IFormFile? promptFile = null;
+        if (http.Request.HasFormContentType)
+        {
+            var form = await http.Request.ReadFormAsync(cancellationToken);
+            request = FromForm(form);
+            promptFile = form.Files.GetFile("prompt_wav_file");
+        }
+        else if (http.Request.HasJsonContentType())
+        {
+            request = await http.Request.ReadFromJsonAsync<SpeechRequest>(cancellationToken)
+                ?? throw new InvalidRequestException("Request body is required (JSON).", null, "missing_body");
+        }
+        else
+        {
+            throw new UnsupportedMediaException("Send application/json or multipart/form-data.", null, "unsupported_media_type");
+        }
+        request = request with { Model = ModelId(request.Model ?? settings.ZipvoiceModel) };
+        request.Validate(settings);
+        var synthesizer = backends.Get<IZipVoiceSynthesizer>();
+        var audio = Speak(synthesizer, request, promptFile, prompts, cancellationToken);
+        await writer.WriteAsync(http, audio, request.Format, request.Stream ?? true, request.EffectiveVolume, "zipvoice");
+    }
+
+    /// <summary>Resolves the prompt, then streams the backend's audio. Runs inside the response writer's first read, so failures still become JSON errors.</summary>
+    internal static async IAsyncEnumerable<AudioChunk> Speak(IZipVoiceSynthesizer synthesizer, SpeechRequest request, IFormFile? promptFile,
+        IVoicePromptResolver prompts, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var model = ModelId(request.Model);
+        if (!synthesizer.IsVariantReady(model, out var reason))
+            throw new BackendUnavailableException($"The ZipVoice model '{model}' is unavailable: {reason}", "model", "model_unavailable");
+        var prompt = await prompts.ResolveAsync(request.Voice ?? "", request.PromptText, promptFile, cancellationToken);
+        var zipRequest = new ZipVoiceRequest(model, request.Input!, prompt, request.EffectiveSpeed, request.NumSteps,
+            request.GuidanceScale, request.TShift, request.RemoveLongSilence, request.MaxDuration, request.Seed);
+        await foreach (var chunk in synthesizer.SynthesizeAsync(zipRequest, cancellationToken).WithCancellation(cancellationToken))
+            yield return chunk;
+    }
+
+    private static string ModelId(string? model)
+    {
+        var id = (model ?? "").Trim().ToLowerInvariant();
+        return Models.Contains(id)
+            ? id
+            : throw new NotFoundException($"Model '{model}' is not a ZipVoice model. Known: {string.Join(", ", Models)}.", "model", "model_not_found");
+    }
+
+    private static async Task<Created<ZipVoiceInfo>> RegisterAsync(HttpContext http, VoicePromptStore store, PromptAudio audio)
+    {
+        var cancellationToken = http.RequestAborted;
+        if (!http.Request.HasFormContentType)
+            throw new UnsupportedMediaException("Register a voice with multipart/form-data: name, transcription, audio_file (and optional overwrite).", null, "unsupported_media_type");
+        var form = await http.Request.ReadFormAsync(cancellationToken);
+        var name = VoiceName.Validate(form["name"].ToString());
+        var transcription = form["transcription"].ToString();
+        if (string.IsNullOrWhiteSpace(transcription))
+            throw new InvalidRequestException("transcription is required: the exact words spoken in audio_file.", "transcription", "empty_transcription");
+        var overwrite = ParseBool(form, "overwrite") ?? false;
+        var file = form.Files.GetFile("audio_file");
+        if (file is null || file.Length == 0)
+            throw new InvalidRequestException("audio_file is required (WAV, MP3, FLAC or Ogg Opus).", "audio_file", "missing_audio_file");
+        if (file.Length > audio.MaxUploadBytes)
+            throw new PayloadTooLargeException($"audio_file is larger than max_upload_size_mb ({audio.MaxUploadBytes / (1024.0 * 1024.0):0.##} MB).", "audio_file");
+        var bytes = await VoicePromptResolver.ReadAllAsync(file, cancellationToken);
+        var decoded = audio.Decode(bytes, audio.MaxUploadBytes, "audio_file");
+        var voice = await store.SaveAsync(name, transcription, decoded, overwrite, cancellationToken);
+        return TypedResults.Created($"/v1/zipvoice/voices/{voice.Name}", ToInfo(voice));
+    }
+
+    private static ZipVoiceInfo ToInfo(StoredVoice voice) => new(voice.Name, voice.Transcription,
+        new ZipVoiceAudioInfo(voice.Duration, voice.SampleRate, 1, voice.Samples, Path.GetExtension(voice.AudioFile)));
+
+    private static SpeechRequest FromForm(IFormCollection form) => new()
+    {
+        Model = Text(form, "model"),
+        Input = Text(form, "input"),
+        Voice = Text(form, "voice"),
+        PromptText = Text(form, "prompt_text"),
+        ResponseFormat = Text(form, "response_format"),
+        Speed = ParseFloat(form, "speed"),
+        Stream = ParseBool(form, "stream"),
+        VolumeMultiplier = ParseFloat(form, "volume_multiplier"),
+        NumSteps = (int?)ParseNumber(form, "num_steps", integer: true),
+        GuidanceScale = ParseFloat(form, "guidance_scale"),
+        TShift = ParseFloat(form, "t_shift"),
+        RemoveLongSilence = ParseBool(form, "remove_long_silence"),
+        MaxDuration = ParseFloat(form, "max_duration"),
+        Seed = (long?)ParseNumber(form, "seed", integer: true),
+    };
+
+    private static string? Text(IFormCollection form, string key) =>
+        form.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value.ToString()) ? value.ToString() : null;
+
+    private static float? ParseFloat(IFormCollection form, string key) => (float?)ParseNumber(form, key, integer: false);
+
+    private static double? ParseNumber(IFormCollection form, string key, bool integer)
+    {
+        if (Text(form, key) is not { } raw) return null;
+        if (integer && long.TryParse(raw.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var whole)) return whole;
+        if (!integer && double.TryParse(raw.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)) return value;
+        throw new InvalidRequestException($"{key} must be {(integer ? "an integer" : "a number")} (got '{raw}').", key, "invalid_number");
+    }
+
+    private static bool? ParseBool(IFormCollection form, string key) => Text(form, key)?.Trim().ToLowerInvariant() switch
+    {
+        null => null,
+        "true" or "1" or "yes" or "on" => true,
+        "false" or "0" or "no" or "off" => false,
+        var other => throw new InvalidRequestException($"{key} must be true or false (got '{other}').", key, "invalid_boolean"),
+    };
+
+    /// <summary>Lets <c>model: zipvoice*</c> on <c>POST /v1/audio/speech</c> clone voices: <c>voice</c> is the prompt form, <c>prompt_text</c> its transcript.</summary>
+    public sealed class OpenAiHandler(IVoicePromptResolver prompts) : SpeechEndpoints.IOpenAiSpeechHandler
+    {
+        public bool Handles(ISpeechBackend backend) => backend is IZipVoiceSynthesizer;
+
+        public IAsyncEnumerable<AudioChunk> SynthesizeAsync(ISpeechBackend backend, SpeechRequest request, CancellationToken cancellationToken) =>
+            Speak((IZipVoiceSynthesizer)backend, request, null, prompts, cancellationToken);
+    }
+}

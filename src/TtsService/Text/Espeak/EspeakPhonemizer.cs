@@ -1,0 +1,151 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace TtsService.Text.Espeak;
+
+/// <summary>
+/// Text → IPA through libespeak-ng in-process (no process per request). Multi-letter phonemes come
+/// out joined by <see cref="Tie"/> ("t^ʃ"), as misaki asks phonemizer for them; punctuation is kept
+/// in place (espeak drops it), because Kokoro reads commas and full stops as pauses and intonation.
+/// espeak-ng is a global, single-threaded library: calls are serialized.
+/// </summary>
+public sealed class EspeakPhonemizer : IPhonemizer
+{
+    public const char Tie = '^';
+
+    /// <summary>Punctuation that is passed through untouched, between phonemized runs.</summary>
+    public const string KeptPunctuation = ";:,.!?¡¿—…\"«»“”()";
+
+    private static readonly Lock Gate = new();
+    private static bool _initialized;
+    private static string? _initError;
+    private string? _currentVoice;
+    private readonly ILogger<EspeakPhonemizer>? _logger;
+
+    public EspeakPhonemizer(ILogger<EspeakPhonemizer>? logger = null)
+    {
+        _logger = logger;
+        lock (Gate) EnsureInitialized();
+        if (_initError is not null) _logger?.LogWarning("espeak-ng unavailable: {Reason}", _initError);
+    }
+
+    public bool IsAvailable => _initError is null;
+    public string? UnavailableReason => _initError;
+
+    public string ToIpa(string text, string espeakVoice)
+    {
+        if (!IsAvailable) throw new InvalidOperationException($"espeak-ng is not available: {_initError}");
+        var sb = new StringBuilder(text.Length * 2);
+        lock (Gate)
+        {
+            if (_currentVoice != espeakVoice)
+            {
+                var error = SelectVoice(espeakVoice);
+                if (error != 0) throw new ArgumentException($"espeak-ng has no voice '{espeakVoice}' (error {error}).", nameof(espeakVoice));
+                _currentVoice = espeakVoice;
+            }
+            foreach (var (run, isPunctuation) in Runs(text))
+            {
+                if (isPunctuation)
+                {
+                    // "Hello, world" → "həlˈoʊ, wˈɜːld": no space before the mark, one after.
+                    TrimEnd(sb);
+                    sb.Append(run).Append(' ');
+                }
+                else
+                {
+                    var ipa = PhonemizeRun(run);
+                    if (ipa.Length > 0) sb.Append(ipa).Append(' ');
+                }
+            }
+        }
+        return sb.ToString().Trim();
+    }
+
+    /// <summary>
+    /// By voice file name first ("en-us", "cmn"), then by language ("fr-fr" has no file of that name:
+    /// its file is "fr", so espeak must pick it by the language it declares).
+    /// </summary>
+    private static int SelectVoice(string voice)
+    {
+        if (EspeakNative.SetVoiceByName(voice) == 0) return 0;
+        var language = Marshal.StringToCoTaskMemUTF8(voice);
+        try
+        {
+            var properties = new EspeakNative.Voice { Languages = language };
+            return EspeakNative.SetVoiceByProperties(ref properties);
+        }
+        finally { Marshal.FreeCoTaskMem(language); }
+    }
+
+    private static void TrimEnd(StringBuilder sb)
+    {
+        while (sb.Length > 0 && sb[^1] == ' ') sb.Length--;
+    }
+
+    /// <summary>Splits text into runs of words and runs of kept punctuation.</summary>
+    internal static IEnumerable<(string Run, bool IsPunctuation)> Runs(string text)
+    {
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var boundary = i == text.Length || KeptPunctuation.Contains(text[i]);
+            if (!boundary) continue;
+            if (i > start && !string.IsNullOrWhiteSpace(text.AsSpan(start, i - start).ToString()))
+                yield return (text[start..i], false);
+            if (i < text.Length)
+            {
+                var end = i;
+                while (end < text.Length && KeptPunctuation.Contains(text[end])) end++;
+                yield return (text[i..end], true);
+                i = end - 1;
+                start = end;
+            }
+        }
+    }
+
+    /// <summary>Phonemes of a punctuation-free run; espeak answers one clause per call.</summary>
+    private static string PhonemizeRun(string run)
+    {
+        var bytes = Encoding.UTF8.GetBytes(run + "\0");
+        var handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+        try
+        {
+            var start = handle.AddrOfPinnedObject();
+            var pointer = start;
+            var end = start + bytes.Length;
+            var sb = new StringBuilder();
+            const int mode = EspeakNative.PhonemesIpa | EspeakNative.PhonemesTie | (Tie << 8);
+            while (pointer != IntPtr.Zero && pointer.ToInt64() < end.ToInt64())
+            {
+                var result = EspeakNative.TextToPhonemes(ref pointer, EspeakNative.CharsUtf8, mode);
+                var clause = Marshal.PtrToStringUTF8(result);
+                if (!string.IsNullOrWhiteSpace(clause))
+                {
+                    if (sb.Length > 0) sb.Append(' ');
+                    sb.Append(clause.Trim());
+                }
+            }
+            return sb.ToString();
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    private static void EnsureInitialized()
+    {
+        if (_initialized) return;
+        _initialized = true;
+        try
+        {
+            var rate = EspeakNative.Initialize(EspeakNative.AudioOutputSynchronous, 0, null, EspeakNative.InitializeDontExit);
+            if (rate <= 0) _initError = "espeak_Initialize failed (is espeak-ng-data installed?)";
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            _initError = $"libespeak-ng.so.1 could not be loaded ({e.Message}); install the Debian package libespeak-ng1.";
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using TtsService.Configuration;
+
+namespace TtsService.Voices;
+
+public static class VoicesServiceCollectionExtensions
+{
+    /// <summary>The ZipVoice prompt store, its cache, the URL downloader and the prompt resolver.</summary>
+    public static IServiceCollection AddVoicePrompts(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new PromptCache(sp.GetRequiredService<TtsSettings>().ZipvoicePromptCacheMb * 1024 * 1024));
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<TtsSettings>();
+            var root = settings.ResolvePath(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, settings.ZipvoiceCacheDir);
+            return new VoicePromptStore(root, sp.GetRequiredService<PromptCache>(), sp.GetRequiredService<ILogger<VoicePromptStore>>());
+        });
+        services.AddSingleton<PromptAudio>();
+        services.AddSingleton<PromptDownloader>();
+        services.AddSingleton<IVoicePromptResolver, VoicePromptResolver>();
+        return services;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using TtsService.Tests.Infrastructure;
+
+namespace TtsService.Tests.Api;
+
+/// <summary>
+/// Junk through HTTP: every case gets its 4xx in the spec's error shape (never a 500), and the
+/// service still speaks afterwards.
+/// </summary>
+public sealed class BadInputTests : IClassFixture<KokoroStandinModels>, IDisposable
+{
+    private readonly ServiceFactory _factory;
+    private readonly HttpClient _client;
+
+    public BadInputTests(KokoroStandinModels models)
+    {
+        _factory = ServiceFactory.WithModels(models.Dir);
+        _client = _factory.CreateClient();
+    }
+
+    public static TheoryData<string, string, string, int> JsonBodies => new()
+    {
+        // route, content type, body, expected status (a voice name with path or control characters is malformed: 400, never a path)
+        { "/v1/audio/speech", "application/json", "{\"input\": ", 400 },
+        { "/v1/audio/speech", "application/json", "", 400 },
+        { "/v1/audio/speech", "application/json", "null", 400 },
+        { "/v1/audio/speech", "application/json", "[]", 400 },
+        { "/v1/audio/speech", "application/json", "{}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": 5, \"voice\": \"af_standin_low\"}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"speed\": \"fast\"}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"speed\": -1}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"speed\": NaN}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"speed\": 1e309}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"response_format\": \"wma\"}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"stream\": \"yes please\"}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"volume_multiplier\": -3}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"lang_code\": \"english\"}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"lang_code\": \"q\"}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"voice\": \"../../etc/passwd\"}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"voice\": \"af_heart\\u0000.bin\"}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"voice\": \"af_standin_low(-1)+af_standin_high\"}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"voice\": \"af_standin_low(abc)\"}", 400 },
+        { "/v1/audio/speech", "application/json", "{\"input\": \"Hi\", \"model\": \"../kokoro\"}", 404 },
+        { "/v1/audio/speech", "text/plain", "Hello there", 415 },
+        { "/v1/audio/voices/combine", "application/json", "\"../x+../y\"", 400 },
+        { "/v1/audio/voices/combine", "application/json", "42", 400 },
+        { "/dev/phonemize", "application/json", "{}", 400 },
+        { "/dev/phonemize", "application/json", "{\"text\": \"Hi\", \"language\": \"zz\"}", 400 },
+        { "/dev/generate_from_phonemes", "application/json", "{\"phonemes\": \"\", \"voice\": \"af_standin_low\"}", 400 },
+    };
+
+    [Theory]
+    [MemberData(nameof(JsonBodies))]
+    public async Task Bad_bodies_get_their_4xx_in_the_error_shape(string route, string contentType, string body, int status)
+    {
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        var response = await _client.PostAsync(route, content);
+        await AssertError(response, status);
+        await AssertStillSpeaks();
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_is_400()
+    {
+        var bytes = "{\"input\": \"caf"u8.ToArray().Concat(new byte[] { 0xC3, 0x28, 0xFF }).Concat("\", \"voice\": \"af_standin_low\"}"u8.ToArray()).ToArray();
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        await AssertError(await _client.PostAsync("/v1/audio/speech", content), 400);
+        await AssertStillSpeaks();
+    }
+
+    [Fact]
+    public async Task A_huge_json_body_is_413_before_it_is_read()
+    {
+        // JSON routes take 1 MB (the speech route more, for base64 prompts: there the input limit answers first).
+        await AssertError(await _client.PostAsJsonAsync("/dev/phonemize", new { text = new string('a', 3 << 20), language = "a" }), 413);
+        await AssertError(await _client.PostAsJsonAsync("/v1/audio/speech", new { input = new string('a', 3 << 20), voice = "af_standin_low" }), 400);
+        await AssertStillSpeaks();
+    }
+
+    [Fact]
+    public async Task A_huge_chunked_body_without_length_is_413_while_it_is_read()
+    {
+        var payload = Encoding.UTF8.GetBytes("{\"text\": \"" + new string('a', 3 << 20) + "\"}");
+        var content = new StreamContent(new NoLengthStream(payload));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        await AssertError(await _client.PostAsync("/dev/phonemize", content), 413);
+        await AssertStillSpeaks();
+    }
+
+    [Fact]
+    public async Task Control_characters_emoji_rtl_and_combining_marks_never_break_the_pipeline()
+    {
+        const string text = "Hello\u0000\u0007 world 😀🎉 مرحبا שלום e\u0301\u0302 \uD800 ok.";
+        var response = await _client.PostAsJsonAsync("/v1/audio/speech", new { input = text, voice = "af_standin_low", response_format = "wav" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var phonemes = await _client.PostAsJsonAsync("/dev/phonemize", new { text, language = "a" });
+        Assert.Equal(HttpStatusCode.OK, phonemes.StatusCode);
+    }
+
+    [Fact]
+    public async Task Input_of_only_symbols_that_speak_nothing_is_a_clear_400_not_a_500()
+    {
+        var response = await _client.PostAsJsonAsync("/v1/audio/speech", new { input = "😀😀 🎉", voice = "af_standin_low", response_format = "wav" });
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"got {response.StatusCode}");
+        if (response.StatusCode == HttpStatusCode.BadRequest) await AssertError(response, 400);
+    }
+
+    private static async Task AssertError(HttpResponseMessage response, int status)
+    {
+        Assert.Equal(status, (int)response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("type").GetString()));
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("code").GetString()));
+    }
+
+    private async Task AssertStillSpeaks()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health")).StatusCode);
+        var ok = await _client.PostAsJsonAsync("/v1/audio/speech", new { input = "Fine.", voice = "af_standin_low", response_format = "pcm" });
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+    }
+
+    /// <summary>A body the client cannot size up front, so it is sent chunked.</summary>
+    private sealed class NoLengthStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _factory.Dispose();
+    }
+}

@@ -1,0 +1,238 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OpenAI;
+using OpenAI.Audio;
+using StandinModels;
+using TtsService.Tests.Infrastructure;
+
+namespace TtsService.Tests.Kokoro;
+
+/// <summary>
+/// Kokoro end to end over HTTP on the stand-in model: real espeak-ng phonemes, real vocabulary and
+/// voices (when ../shared is present), real ONNX Runtime session. The stand-in's output is known in
+/// closed form (<see cref="KokoroStandin"/>), so lengths and the style row chosen are checked exactly.
+/// </summary>
+public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDisposable
+{
+    private readonly ServiceFactory _factory;
+    private readonly HttpClient _client;
+
+    public KokoroSpeechTests(KokoroStandinModels models)
+    {
+        _factory = ServiceFactory.WithModels(models.Dir, ("max_input_chars", "6000"));
+        _client = _factory.CreateClient();
+    }
+
+    private async Task<int[]> TokensOf(string text)
+    {
+        var body = await (await _client.PostAsJsonAsync("/dev/phonemize", new { text, language = "a" })).Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32()).ToArray();
+    }
+
+    private async Task<HttpResponseMessage> Speak(object body) => await _client.PostAsJsonAsync("/v1/audio/speech", body);
+
+    [Fact]
+    public async Task Ready_reports_kokoro_loaded()
+    {
+        var body = await _client.GetFromJsonAsync<JsonElement>("/ready");
+        var kokoro = body.GetProperty("backends").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "kokoro");
+        Assert.Equal("ready", kokoro.GetProperty("state").GetString());
+    }
+
+    [Theory]
+    [InlineData(1.0f)]
+    [InlineData(2.0f)]
+    [InlineData(0.5f)]
+    public async Task Wav_has_the_length_the_model_gives_for_the_phonemes_and_the_voice_row_for_their_count(float speed)
+    {
+        const string text = "The quick brown fox jumps over the lazy dog.";
+        var tokens = await TokensOf(text);
+        var response = await Speak(new { model = "tts-1", input = text, voice = "af_standin_low", response_format = "wav", speed, stream = false });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("audio/wav", response.Content.Headers.ContentType!.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var probe = Ffmpeg.Probe(bytes);
+        Assert.Equal(("pcm_s16le", 24000, 1), (probe.Codec, probe.SampleRate, probe.Channels));
+        var samples = Ffmpeg.DecodeToFloat(bytes);
+        Assert.Equal(KokoroStandin.SampleCount(tokens.Length + 2, speed), samples.Length);
+
+        // Style row = voice[min(T-2, 509)] with T the padded length: the tone's frequency tells the row.
+        var expected = KokoroStandin.Frequency(KokoroStandin.Style0("af_standin_low", Math.Min(tokens.Length, 509)));
+        var wrongRow = KokoroStandin.Frequency(KokoroStandin.Style0("af_standin_low", Math.Min(tokens.Length + 10, 509)));
+        var measured = Ffmpeg.ToneFrequency(samples, 24000);
+        Assert.InRange(measured, expected - 0.5, expected + 0.5);
+        Assert.True(Math.Abs(wrongRow - expected) > 2, "the test voice must distinguish rows");
+    }
+
+    [Fact]
+    public async Task Pcm_is_raw_16_bit_little_endian_of_the_same_length()
+    {
+        const string text = "Hello there, friend.";
+        var tokens = await TokensOf(text);
+        var response = await Speak(new { model = "kokoro", input = text, voice = "af_standin_high", response_format = "pcm" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("audio/pcm", response.Content.Headers.ContentType!.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(KokoroStandin.SampleCount(tokens.Length + 2, 1f) * 2, bytes.Length);
+        var samples = Ffmpeg.DecodeToFloat(bytes, inputFormat: "s16le");
+        Assert.InRange(samples.Max(), 0.45f, 0.51f); // the stand-in's 0.5 amplitude survives 16-bit conversion
+    }
+
+    [Fact]
+    public async Task Streamed_wav_plays_and_carries_an_unknown_length_header()
+    {
+        var text = string.Join(' ', Enumerable.Repeat("This sentence is one of many in a longer text.", 12));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/speech")
+        {
+            Content = JsonContent.Create(new { model = "tts-1", input = text, voice = "af_standin_low", response_format = "wav", stream = true }),
+        };
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(response.Content.Headers.ContentLength);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(0xFFFFFFFFu, BitConverter.ToUInt32(bytes, 4)); // RIFF size: unknown, as OpenAI streams it
+        var samples = Ffmpeg.DecodeToFloat(bytes);
+        Assert.Equal((bytes.Length - 44) / 2, samples.Length);
+        Assert.True(samples.Length > 24000, "twelve sentences last more than a second");
+    }
+
+    [Fact]
+    public async Task Voice_mixes_average_the_style_rows_with_their_weights()
+    {
+        const string text = "Mixing voices.";
+        var tokens = await TokensOf(text);
+        var row = Math.Min(tokens.Length, 509);
+        foreach (var (voice, weightLow) in new[] { ("af_standin_low+af_standin_high", 0.5f), ("af_standin_low(3)+af_standin_high(1)", 0.75f) })
+        {
+            var response = await Speak(new { input = text, voice, response_format = "wav", stream = false });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var samples = Ffmpeg.DecodeToFloat(await response.Content.ReadAsByteArrayAsync());
+            var style0 = weightLow * KokoroStandin.Style0("af_standin_low", row) + (1 - weightLow) * KokoroStandin.Style0("af_standin_high", row);
+            var expected = KokoroStandin.Frequency(style0);
+            Assert.InRange(Ffmpeg.ToneFrequency(samples, 24000), expected - 0.5, expected + 0.5);
+        }
+    }
+
+    [Fact]
+    public async Task Long_input_is_split_and_every_sentence_is_spoken()
+    {
+        var sentence = "Every chunk must stay under the model's five hundred and ten token limit.";
+        var text = string.Join(' ', Enumerable.Repeat(sentence, 60)); // ~4,400 characters, far above 510 tokens
+        var perSentence = (await TokensOf(sentence)).Length;
+        var response = await Speak(new { input = text, voice = "af_standin_low", response_format = "pcm", stream = false });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var samples = (await response.Content.ReadAsByteArrayAsync()).Length / 2;
+        // Each sentence's phonemes are spoken once; chunk joins add only pads (and spaces), never drop a sentence.
+        var lower = KokoroStandin.SampleCount(60 * perSentence, 1f);
+        var upper = KokoroStandin.SampleCount(60 * (perSentence + 3), 1f);
+        Assert.InRange(samples, lower, upper);
+    }
+
+    [Fact]
+    public async Task Unknown_voice_is_404_in_the_error_shape()
+    {
+        var response = await Speak(new { input = "Hello.", voice = "xx_nobody", response_format = "wav" });
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        Assert.Equal("not_found_error", error.GetProperty("type").GetString());
+        Assert.Equal("voice", error.GetProperty("param").GetString());
+        Assert.Contains("xx_nobody", error.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("", "input")]
+    [InlineData("   ", "input")]
+    public async Task Empty_input_is_400(string input, string param)
+    {
+        var response = await Speak(new { input, voice = "af_heart" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(param, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task Over_long_input_is_400_naming_the_limit()
+    {
+        var response = await Speak(new { input = new string('a', 6001), voice = "af_heart" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("6000", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData(0.1f)]
+    [InlineData(4.5f)]
+    public async Task Speed_outside_the_range_is_400(float speed)
+    {
+        var response = await Speak(new { input = "Hello.", voice = "af_heart", speed });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Combine_returns_the_mixed_style_file_and_makes_it_usable_by_name()
+    {
+        var response = await _client.PostAsJsonAsync("/v1/audio/voices/combine", "af_standin_low+af_standin_high");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(510 * 256 * 4, bytes.Length);
+        Assert.Equal((-1f + 0.5f) / 2, BitConverter.ToSingle(bytes, 0), 5); // row 0, style[0]
+        var name = response.Headers.GetValues("X-Voice-Name").Single();
+        var voices = await _client.GetFromJsonAsync<JsonElement>("/v1/audio/voices");
+        Assert.Contains(name, voices.GetProperty("voices").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await Speak(new { input = "Hi.", voice = name, response_format = "wav" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Return_download_link_keeps_the_same_bytes_for_download()
+    {
+        var response = await Speak(new { input = "Keep a copy.", voice = "af_standin_low", response_format = "flac", stream = true, return_download_link = true });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var streamed = await response.Content.ReadAsByteArrayAsync();
+        var path = response.Headers.GetValues("X-Download-Path").Single();
+        Assert.Matches("^/v1/download/speech-[0-9a-f]{32}\\.flac$", path);
+        var download = await _client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("audio/flac", download.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(streamed, await download.Content.ReadAsByteArrayAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync("/v1/download/..%2F..%2Fappsettings.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/v1/download/speech-{new string('0', 32)}.wav")).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task The_official_OpenAI_SDK_gets_playable_audio()
+    {
+        Skip.If(SharedAssets.KokoroDir is null, SharedAssets.MissingMessage + " (OpenAI voice names map to real Kokoro voices)");
+        var options = new OpenAIClientOptions
+        {
+            Endpoint = new Uri(_client.BaseAddress!, "/v1"),
+            Transport = new HttpClientPipelineTransport(_client),
+        };
+        var audio = new OpenAIClient(new ApiKeyCredential("unused"), options).GetAudioClient("tts-1");
+        ClientResult<BinaryData> wav = await audio.GenerateSpeechAsync("Hello from the OpenAI SDK.", GeneratedSpeechVoice.Alloy,
+            new SpeechGenerationOptions { ResponseFormat = GeneratedSpeechFormat.Wav, SpeedRatio = 1.0f });
+        var samples = Ffmpeg.DecodeToFloat(wav.Value.ToArray());
+        Assert.True(samples.Length > 2400);
+
+        ClientResult<BinaryData> mp3 = await audio.GenerateSpeechAsync("And in MP3.", GeneratedSpeechVoice.Nova);
+        Assert.Equal("mp3", Ffmpeg.Probe(mp3.Value.ToArray()).Codec);
+    }
+
+    [SkippableFact]
+    public async Task Real_voices_are_listed_and_speak()
+    {
+        Skip.If(SharedAssets.KokoroDir is null, SharedAssets.MissingMessage);
+        var voices = await _client.GetFromJsonAsync<JsonElement>("/v1/audio/voices");
+        var names = voices.GetProperty("voices").EnumerateArray().Select(v => v.GetString()).ToList();
+        Assert.Contains("af_heart", names);
+        Assert.True(names.Count >= 54);
+        Assert.Equal(HttpStatusCode.OK, (await Speak(new { input = "Bonjour.", voice = "ff_siwis", response_format = "wav" })).StatusCode);
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _factory.Dispose();
+    }
+}
