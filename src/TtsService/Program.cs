@@ -10,6 +10,7 @@ using TtsService.Observability;
 using TtsService.Inference.ZipVoice;
 using TtsService.Text;
 using TtsService.Text.Espeak;
+using TtsService.Text.Normalization;
 using TtsService.Voices;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -44,7 +45,7 @@ builder.Services.AddSingleton<DownloadStore>();
 builder.Services.AddSingleton<OnnxSessions>();
 builder.Services.AddSingleton<InferenceLimiter>();
 // Text front end: normalizer → sentence chunker → espeak-ng phonemes (in-process) → misaki symbols.
-builder.Services.AddSingleton<ITextNormalizer, UnchangedTextNormalizer>();
+builder.Services.AddSingleton<ITextNormalizer, EnglishTextNormalizer>();
 builder.Services.AddSingleton<ITextChunker, SentenceChunker>();
 builder.Services.AddSingleton<IPhonemizer, EspeakPhonemizer>();
 builder.Services.AddSingleton<IKokoroG2P, KokoroG2P>();

@@ -34,6 +34,9 @@ public static partial class MisakiPhonemes
         {
             // A syllabic consonant (combining vertical line below, U+0329) becomes ᵊ before it.
             ps = SyllabicConsonant().Replace(ps, "ᵊ$1").Replace("\u0329", "");
+            // espeak writes "button" as ʔn̩: the table already gives tᵊn, and the rule above would add a
+            // second ᵊ (misaki's fallback does the same); one is what misaki's own lexicon has.
+            ps = ps.Replace("ᵊᵊ", "ᵊ");
             if (british)
             {
                 ps = ps.Replace("e^ə", "ɛː").Replace("iə", "ɪə").Replace("ə^ʊ", "Q");
