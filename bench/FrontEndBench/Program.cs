@@ -2,6 +2,12 @@ using System.Diagnostics;
 using System.Text;
 using TtsService.Text;
 using TtsService.Text.Normalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using StandinModels;
+using TtsService.Configuration;
+using TtsService.Inference;
+using TtsService.Inference.Kokoro;
+using TtsService.Text.Espeak;
 
 // Times English text normalization on ~100 KB of mixed text (numbers, money, dates, URLs, plain
 // prose) and on repetitive adversarial inputs. Usage: dotnet run -c Release --project bench/FrontEndBench [sizeKb]
@@ -30,6 +36,8 @@ watch.Stop();
 var seconds = watch.Elapsed.TotalSeconds / runs;
 Console.WriteLine($"normalize: {seconds * 1000:F1} ms per run, {text.Length / seconds:N0} chars/s (output {outputLength:N0} chars)");
 
+FullFrontEnd(text);
+
 Console.WriteLine("adversarial inputs (100 KB each):");
 foreach (var unit in new[] { "1,", "a.", "1.", "1:", "1/", "1-", "@a", "a@", "www.a", "(5", "$1", "I ", "http://a.", "+1 " })
 {
@@ -37,6 +45,48 @@ foreach (var unit in new[] { "1,", "a.", "1.", "1:", "1/", "1-", "@a", "a@", "ww
     var w = Stopwatch.StartNew();
     normalizer.Normalize(adversarial, options);
     Console.WriteLine($"  {unit,-10} {w.Elapsed.TotalMilliseconds,8:F1} ms");
+}
+
+// The whole Kokoro front end (normalize → chunk → espeak-ng → misaki → ids) on the same text, then the
+// stand-in model on every piece, for the front end's share of end-to-end time.
+static void FullFrontEnd(string text)
+{
+    var models = Directory.CreateTempSubdirectory("frontend-bench").FullName;
+    try
+    {
+        var shared = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/models/kokoro"));
+        var dir = KokoroStandin.Write(models, Directory.Exists(shared) ? shared : null);
+        var g2p = new KokoroG2P(new EspeakPhonemizer());
+        if (!g2p.IsAvailable) { Console.WriteLine("full front end: skipped (libespeak-ng1 not installed)"); return; }
+        var frontend = new KokoroFrontend(new EnglishTextNormalizer(), new SentenceChunker(), g2p, KokoroVocab.Load(Path.Combine(dir, "config.json")));
+        var options = new NormalizationOptions();
+        frontend.Pieces(text[..2000], "a", options).ToList(); // warm up
+
+        var watch = Stopwatch.StartNew();
+        var pieces = frontend.Pieces(text, "a", options).ToList();
+        var frontSeconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"full front end: {frontSeconds * 1000:F0} ms, {text.Length / frontSeconds:N0} chars/s, {pieces.Count} pieces, {pieces.Sum(p => p.Ids.Count):N0} tokens");
+
+        using var model = new KokoroModel(Path.Combine(dir, "kokoro-v1.0.onnx"), new OnnxSessions(new TtsSettings(), NullLogger<OnnxSessions>.Instance));
+        var style = new float[KokoroModel.StyleDim];
+        watch.Restart();
+        long samples = 0;
+        foreach (var piece in pieces)
+        {
+            var ids = new long[piece.Ids.Count + 2];
+            piece.Ids.CopyTo(ids, 1);
+            samples += model.Run(ids, style, 1f).Audio.Length;
+        }
+        var modelSeconds = watch.Elapsed.TotalSeconds;
+        var audioSeconds = samples / (double)KokoroModel.SampleRate;
+        Console.WriteLine($"stand-in model: {modelSeconds * 1000:F0} ms for {audioSeconds:F0} s of audio; front end share of end-to-end: {100 * frontSeconds / (frontSeconds + modelSeconds):F1}%");
+        // Estimate for the real Kokoro-82M: assume it synthesizes at 0.25x real time on a 4-core CPU
+        // (kokoro-onnx reports roughly real-time-or-better on laptop CPUs; GPU is far faster).
+        const double realModelRtf = 0.25;
+        var realModelSeconds = audioSeconds * realModelRtf;
+        Console.WriteLine($"estimate with the real model at RTF {realModelRtf} (assumed, CPU): front end share {100 * frontSeconds / (frontSeconds + realModelSeconds):F2}% of {realModelSeconds:F0} s");
+    }
+    finally { Directory.Delete(models, recursive: true); }
 }
 
 static string MixedText(int targetChars)
