@@ -42,6 +42,22 @@ public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDis
         Assert.Equal("ready", kokoro.GetProperty("state").GetString());
     }
 
+    [Fact]
+    public async Task Models_are_listed_in_openai_shape_and_fetched_by_id()
+    {
+        var list = await _client.GetFromJsonAsync<JsonElement>("/v1/models");
+        Assert.Equal("list", list.GetProperty("object").GetString());
+        var ids = list.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()).ToList();
+        Assert.Contains("tts-1", ids);
+        Assert.Contains("kokoro", ids);
+        var one = await _client.GetFromJsonAsync<JsonElement>("/v1/models/tts-1-hd");
+        Assert.Equal("tts-1-hd", one.GetProperty("id").GetString());
+        Assert.Equal("model", one.GetProperty("object").GetString());
+        var missing = await _client.GetAsync("/v1/models/gpt-9");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("model", (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("param").GetString());
+    }
+
     [Theory]
     [InlineData(1.0f)]
     [InlineData(2.0f)]
