@@ -81,7 +81,12 @@ public sealed class PromptAudioDecoder
                 mono[i] = sum * scale;
             }
         }
-        return raw.SampleRate == TargetSampleRate ? mono : _resampler.Resample(mono, raw.SampleRate, TargetSampleRate);
+        var output = raw.SampleRate == TargetSampleRate ? mono : _resampler.Resample(mono, raw.SampleRate, TargetSampleRate);
+        // Lossy decoders and the resampler overshoot near full scale, and a corrupt file or an Opus
+        // header gain can produce anything: the model gets finite samples in [-1, 1].
+        for (var i = 0; i < output.Length; i++)
+            output[i] = float.IsFinite(output[i]) ? Math.Clamp(output[i], -1f, 1f) : 0f;
+        return output;
     }
 
     private static byte[] AsArray(ReadOnlyMemory<byte> bytes) =>

@@ -44,7 +44,9 @@ internal static unsafe class FlacDecoder
 
         var state = new State
         {
-            Input = file, Sink = new SampleSink(channels, (int)Math.Min(totalFrames, int.MaxValue / 8)),
+            // Sized from the bytes we hold (about one frame per input byte, generous for 16-bit audio),
+            // not from the header's promise; the sink grows if it is wrong, bounded by the budget.
+            Input = file, Sink = new SampleSink(channels, (int)Math.Min(totalFrames > 0 ? totalFrames : long.MaxValue, 4096 + 2L * file.Length / channels)),
             Budget = budget, Channels = channels, SampleRate = rate,
         };
         var handle = GCHandle.Alloc(state);

@@ -15,9 +15,16 @@ internal static class OggOpusDecoder
     private const int GranuleRate = 48000;
     private const int MaxFramePerChannel = DecodeRate * 120 / 1000; // longest Opus packet: 120 ms
 
-    /// <summary>Whether the first page's packet is another codec in Ogg (Vorbis, FLAC, Speex...).</summary>
-    public static bool IsOpus(ReadOnlySpan<byte> file) =>
-        file.Length >= 28 + 8 && file[26] >= 1 && file.Slice(27 + file[26], Math.Min(8, file.Length - 27 - file[26])).SequenceEqual("OpusHead"u8);
+    /// <summary>
+    /// False when the first page's packet is another codec in Ogg (Vorbis, FLAC, Speex...). A file cut
+    /// off before that packet shows counts as Opus, so the decoder reports it as truncated (422), not 415.
+    /// </summary>
+    public static bool IsOpus(ReadOnlySpan<byte> file)
+    {
+        if (file.Length < 27) return true;
+        var body = 27 + file[26];
+        return file.Length < body + 8 || file.Slice(body, 8).SequenceEqual("OpusHead"u8);
+    }
 
     public static RawAudio Decode(ReadOnlySpan<byte> file, DecodeBudget budget)
     {

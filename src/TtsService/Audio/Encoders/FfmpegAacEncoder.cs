@@ -48,6 +48,8 @@ internal sealed class FfmpegAacEncoder : IAudioEncoder
         foreach (var arg in new[]
                  {
                      "-hide_banner", "-nostdin", "-loglevel", "error",
+                     // Raw input needs no probing; by default ffmpeg reads 5 s of it before encoding anything.
+                     "-probesize", "32", "-analyzeduration", "0",
                      "-f", "f32le", "-ar", options.SampleRate.ToString(CultureInfo.InvariantCulture),
                      "-ac", options.Channels.ToString(CultureInfo.InvariantCulture), "-i", "pipe:0",
                      "-c:a", "aac", "-profile:a", "aac_low",
