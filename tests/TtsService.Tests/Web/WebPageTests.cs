@@ -1,0 +1,184 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace TtsService.Tests.Web;
+
+/// <summary>The /web page in real headless Chromium against the running service (Kokoro stand-in).</summary>
+public sealed class WebPageTests(BrowserServiceFixture service, ITestOutputHelper output) : IClassFixture<BrowserServiceFixture>
+{
+    private const string Voice = "af_standin_low";
+    private const float TimeoutMs = 30_000;
+
+    [SkippableFact]
+    public async Task Page_loads_without_console_errors_and_lists_the_voices_and_models_from_the_api()
+    {
+        service.RequireBrowser();
+        await using var session = await OpenAsync();
+        var page = session.Page;
+
+        var apiVoices = (await service.Http.GetFromJsonAsync<JsonElement>("/v1/audio/voices")).GetProperty("voices").EnumerateArray().Select(v => v.GetString()).ToList();
+        var pageVoices = await page.Locator("#voice option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)");
+        Assert.Equal(apiVoices, pageVoices);
+        Assert.Contains(Voice, pageVoices);
+
+        var apiModels = (await service.Http.GetFromJsonAsync<JsonElement>("/v1/models")).GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()).ToList();
+        var pageModels = await page.Locator("#model option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)");
+        Assert.Equal(apiModels, pageModels);
+
+        // Every form control has a label a screen reader can read.
+        var unlabelled = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('input, select, textarea')].filter(e => e.labels.length === 0).map(e => e.id)");
+        Assert.Empty(unlabelled);
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [SkippableFact]
+    public async Task Speak_streams_mp3_into_an_audio_element_with_a_duration_and_a_download_link()
+    {
+        service.RequireBrowser();
+        await using var session = await OpenAsync();
+        var page = session.Page;
+        // The streaming path is the one under test: Debian's Chromium plays MP3 through Media Source Extensions.
+        Assert.True(await page.EvaluateAsync<bool>("() => MediaSource.isTypeSupported('audio/mpeg')"), "this Chromium cannot stream MP3 through MediaSource");
+
+        await page.FillAsync("#text", "Hello there. This is the web page speaking.");
+        await page.SelectOptionAsync("#voice", Voice);
+        await page.SelectOptionAsync("#format", "mp3");
+        await page.ClickAsync("#speak");
+
+        await WaitForStateAsync(page, "done");
+        Assert.Contains("streamed", await page.TextContentAsync("#status"));
+        var duration = await PlayerDurationAsync(page);
+        Assert.True(duration > 0, $"audio duration {duration}");
+        Assert.True(await page.IsVisibleAsync("#download"));
+        Assert.Equal("speech.mp3", await page.GetAttributeAsync("#download", "download"));
+        Assert.StartsWith("blob:", await page.GetAttributeAsync("#download", "href"));
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [SkippableFact]
+    public async Task Speak_fetches_wav_whole_and_plays_it()
+    {
+        service.RequireBrowser();
+        await using var session = await OpenAsync();
+        var page = session.Page;
+
+        await page.FillAsync("#text", "A short sentence in a wave file.");
+        await page.SelectOptionAsync("#voice", Voice);
+        await page.SelectOptionAsync("#format", "wav");
+        await page.ClickAsync("#speak");
+
+        await WaitForStateAsync(page, "done");
+        Assert.True(await PlayerDurationAsync(page) > 0);
+        Assert.Equal("speech.wav", await page.GetAttributeAsync("#download", "download"));
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [SkippableFact]
+    public async Task Api_errors_are_shown_as_the_services_readable_message()
+    {
+        service.RequireBrowser();
+        await using var session = await OpenAsync();
+        var page = session.Page;
+
+        // An unknown voice typed by hand: the page shows exactly the message the API gives.
+        var apiMessage = await ApiErrorMessageAsync(new { model = "kokoro", input = "Hello.", voice = "zz_nobody", response_format = "mp3", stream = false });
+        await page.FillAsync("#voice-custom", "zz_nobody");
+        await page.ClickAsync("#speak");
+        await WaitForStateAsync(page, "error");
+        var error = page.Locator("#error");
+        Assert.True(await error.IsVisibleAsync());
+        Assert.Equal("alert", await error.GetAttributeAsync("role"));
+        Assert.Equal("Error: " + apiMessage, await error.TextContentAsync());
+        Assert.Contains("zz_nobody", apiMessage);
+        Assert.False(await page.IsVisibleAsync("#download"));
+
+        // Empty text, submitted from the keyboard (Ctrl+Enter in the text area).
+        await page.FillAsync("#voice-custom", "");
+        await page.FillAsync("#text", "");
+        await page.FocusAsync("#text");
+        await page.Keyboard.PressAsync("Control+Enter");
+        await page.WaitForFunctionAsync("() => document.getElementById('error').textContent.includes('input')", null, new() { Timeout = TimeoutMs });
+        var emptyMessage = await ApiErrorMessageAsync(new { model = "kokoro", input = "", voice = Voice });
+        Assert.Equal("Error: " + emptyMessage, await error.TextContentAsync());
+
+        // The browser logs each failed request as a console error; nothing else may be logged.
+        Assert.All(session.ConsoleErrors, e => Assert.Contains("Failed to load resource", e));
+    }
+
+    [SkippableFact]
+    public async Task Captions_show_the_words_and_highlight_the_one_being_spoken()
+    {
+        service.RequireBrowser();
+        await using var session = await OpenAsync();
+        var page = session.Page;
+        const string text = "Captions follow every word.";
+
+        await page.FillAsync("#text", text);
+        await page.SelectOptionAsync("#voice", Voice);
+        await page.CheckAsync("#captions");
+        await page.ClickAsync("#speak");
+        await WaitForStateAsync(page, "done");
+
+        var words = await page.Locator("#captions-view .word").AllTextContentsAsync();
+        Assert.NotEmpty(words);
+        Assert.Contains(words, w => w.Contains("Captions", StringComparison.OrdinalIgnoreCase));
+        Assert.True(await PlayerDurationAsync(page) > 0);
+
+        // Seek into the middle of the second word: that word, and only it, is highlighted.
+        var index = Math.Min(1, words.Count - 1);
+        var middle = await page.EvaluateAsync<double>(
+            "i => { const w = document.querySelectorAll('#captions-view .word')[i]; return (+w.dataset.start + +w.dataset.end) / 2; }", index);
+        await page.EvaluateAsync("t => { const p = document.getElementById('player'); p.pause(); p.currentTime = t; }", middle);
+        await page.WaitForFunctionAsync(
+            "i => document.querySelectorAll('#captions-view .word')[i].classList.contains('current')", index, new() { Timeout = TimeoutMs });
+        Assert.Equal(1, await page.Locator("#captions-view .word.current").CountAsync());
+
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "web-page.png");
+        await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+        output.WriteLine($"Screenshot of /web after speaking with captions: {screenshot}");
+        Assert.True(new FileInfo(screenshot).Length > 0);
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    private async Task<string> ApiErrorMessageAsync(object body)
+    {
+        using var response = await service.Http.PostAsJsonAsync("/v1/audio/speech", body);
+        Assert.False(response.IsSuccessStatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("message").GetString()!;
+    }
+
+    private static Task WaitForStateAsync(IPage page, string state) =>
+        page.WaitForFunctionAsync($"() => document.body.dataset.state === '{state}'", null, new() { Timeout = TimeoutMs });
+
+    private static async Task<double> PlayerDurationAsync(IPage page)
+    {
+        // Metadata loads after the source is set; a finite, positive duration means the browser decoded the audio.
+        await page.WaitForFunctionAsync("() => { const d = document.getElementById('player').duration; return Number.isFinite(d) && d > 0; }",
+            null, new() { Timeout = TimeoutMs });
+        return await page.EvaluateAsync<double>("() => document.getElementById('player').duration");
+    }
+
+    /// <summary>A fresh browser context on /web, ready (models and voices loaded), collecting console errors.</summary>
+    private async Task<PageSession> OpenAsync()
+    {
+        var context = await service.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1000, Height = 900 } });
+        var page = await context.NewPageAsync();
+        var session = new PageSession(context, page);
+        page.Console += (_, message) => { if (message.Type == "error") session.ConsoleErrors.Add(message.Text); };
+        page.PageError += (_, error) => session.ConsoleErrors.Add("page error: " + error);
+        var response = await page.GotoAsync(new Uri(service.BaseAddress, "/web").ToString());
+        Assert.NotNull(response);
+        Assert.True(response.Ok, $"GET /web: {response.Status}");
+        await WaitForStateAsync(page, "ready");
+        return session;
+    }
+
+    private sealed record PageSession(IBrowserContext Context, IPage Page) : IAsyncDisposable
+    {
+        public List<string> ConsoleErrors { get; } = [];
+        public ValueTask DisposeAsync() => new(Context.CloseAsync());
+    }
+}
