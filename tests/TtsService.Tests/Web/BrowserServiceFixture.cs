@@ -31,11 +31,7 @@ public sealed class BrowserServiceFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _factory = ServiceFactory.WithModels(_models.Dir);
-        _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        _factory.StartServer();
-        var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        BaseAddress = new Uri(address);
+        (_factory, BaseAddress) = StartService();
         Http = new HttpClient { BaseAddress = BaseAddress };
 
         if (!File.Exists(ChromiumPath))
@@ -50,8 +46,19 @@ public sealed class BrowserServiceFixture : IAsyncLifetime
             ExecutablePath = ChromiumPath,
             Headless = true,
             // Tests click Speak and then wait; let the audio element start without a fresh gesture.
-            Args = ["--autoplay-policy=no-user-gesture-required", "--mute-audio"],
+            // A fake microphone (a beep) lets the page's MediaRecorder path run headless.
+            Args = ["--autoplay-policy=no-user-gesture-required", "--mute-audio", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
         });
+    }
+
+    /// <summary>Another instance of the service on its own loopback port (the caller disposes it).</summary>
+    public (ServiceFactory Factory, Uri BaseAddress) StartService(params (string Key, string? Value)[] settings)
+    {
+        var factory = ServiceFactory.WithModels(_models.Dir, settings);
+        factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return (factory, new Uri(address));
     }
 
     /// <summary>Skips when <c>TTS_SKIP_BROWSER_TESTS=1</c>; otherwise a missing browser fails the test with how to fix it.</summary>

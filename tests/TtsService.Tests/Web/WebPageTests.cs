@@ -59,14 +59,14 @@ public sealed class WebPageTests(BrowserServiceFixture service, ITestOutputHelpe
     }
 
     [SkippableFact]
-    public async Task Speak_fetches_wav_whole_and_plays_it()
+    public async Task Speak_fetches_wav_whole_and_plays_a_typed_voice_mix()
     {
         service.RequireBrowser();
         await using var session = await OpenAsync();
         var page = session.Page;
 
         await page.FillAsync("#text", "A short sentence in a wave file.");
-        await page.SelectOptionAsync("#voice", Voice);
+        await page.FillAsync("#voice-custom", "af_standin_low(2)+af_standin_high(1)");
         await page.SelectOptionAsync("#format", "wav");
         await page.ClickAsync("#speak");
 
@@ -143,6 +143,110 @@ public sealed class WebPageTests(BrowserServiceFixture service, ITestOutputHelpe
         Assert.Empty(session.ConsoleErrors);
     }
 
+    [SkippableFact]
+    public async Task Api_key_field_unlocks_a_service_that_requires_keys()
+    {
+        service.RequireBrowser();
+        var (factory, address) = service.StartService(("api_keys", "web-key"));
+        await using var _ = factory;
+        await using var session = await OpenAsync(address, waitFor: "error");
+        var page = session.Page;
+
+        using var http = new HttpClient { BaseAddress = address };
+        var unauthorized = await (await http.GetAsync("/v1/models")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Error: " + unauthorized.GetProperty("error").GetProperty("message").GetString(), await page.TextContentAsync("#error"));
+        Assert.Equal("api-key", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+
+        await page.FillAsync("#api-key", "web-key");
+        await page.Keyboard.PressAsync("Tab"); // change event: the key is stored for this tab and the lists reload
+        await WaitForStateAsync(page, "ready");
+        Assert.Equal("web-key", await page.EvaluateAsync<string>("() => sessionStorage.getItem('tts_api_key')"));
+        Assert.Contains(Voice, await page.Locator("#voice option").AllTextContentsAsync());
+        Assert.False(await page.IsVisibleAsync("#error"));
+
+        await page.SelectOptionAsync("#voice", Voice);
+        await page.SelectOptionAsync("#format", "wav");
+        await page.ClickAsync("#speak");
+        await WaitForStateAsync(page, "done");
+        Assert.True(await PlayerDurationAsync(page) > 0);
+        Assert.All(session.ConsoleErrors, e => Assert.Contains("401", e));
+    }
+
+    [SkippableFact]
+    public async Task ZipVoice_prompt_file_is_registered_listed_and_deleted()
+    {
+        service.RequireBrowser();
+        await using var session = await OpenAsync();
+        var page = session.Page;
+        var name = "web_upload_" + Guid.NewGuid().ToString("N")[..8];
+        var wav = Path.Combine(Path.GetTempPath(), name + ".wav");
+        File.WriteAllBytes(wav, ToneWav(seconds: 1.5, sampleRate: 24_000));
+        try
+        {
+            await page.FillAsync("#zv-name", name);
+            await page.FillAsync("#zv-transcript", "A steady tone for the test.");
+            await page.SetInputFilesAsync("#zv-file", wav);
+            await page.ClickAsync("#zv-register");
+            await page.WaitForFunctionAsync("n => document.getElementById('status').textContent.includes('Registered voice ' + n)", name, new() { Timeout = TimeoutMs });
+
+            var stored = await service.Http.GetFromJsonAsync<JsonElement>($"/v1/zipvoice/voices/{name}");
+            Assert.Equal("A steady tone for the test.", stored.GetProperty("transcription").GetString());
+            Assert.InRange(stored.GetProperty("audio_info").GetProperty("duration").GetDouble(), 1.4, 1.6);
+            Assert.Contains(name, await page.TextContentAsync("#zv-list"));
+
+            // No ZipVoice model is loaded with the Kokoro stand-in: "Use" says so instead of failing later.
+            await page.ClickAsync($"button[aria-label='Use voice {name}']");
+            Assert.Contains("No ZipVoice model is loaded", await page.TextContentAsync("#error"));
+
+            await page.ClickAsync($"button[aria-label='Delete voice {name}']");
+            await page.WaitForFunctionAsync("n => !document.getElementById('zv-list').textContent.includes(n)", name, new() { Timeout = TimeoutMs });
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await service.Http.GetAsync($"/v1/zipvoice/voices/{name}")).StatusCode);
+            Assert.Empty(session.ConsoleErrors);
+        }
+        finally { File.Delete(wav); }
+    }
+
+    [SkippableFact]
+    public async Task ZipVoice_prompt_recorded_with_the_microphone_is_sent_as_wav_and_registered()
+    {
+        service.RequireBrowser();
+        await using var session = await OpenAsync();
+        var page = session.Page;
+        var name = "web_recorded_" + Guid.NewGuid().ToString("N")[..8];
+
+        await page.ClickAsync("#zv-record");
+        Assert.Equal("true", await page.GetAttributeAsync("#zv-record", "aria-pressed"));
+        await page.WaitForTimeoutAsync(1500); // Chromium's fake microphone beeps meanwhile
+        await page.ClickAsync("#zv-record");
+        await page.WaitForFunctionAsync("() => !document.getElementById('zv-preview').hidden", null, new() { Timeout = TimeoutMs });
+
+        await page.FillAsync("#zv-name", name);
+        await page.FillAsync("#zv-transcript", "Beep beep.");
+        await page.ClickAsync("#zv-register");
+        await page.WaitForFunctionAsync("n => document.getElementById('status').textContent.includes('Registered voice ' + n)", name, new() { Timeout = TimeoutMs });
+
+        // The browser recorded WebM/Opus; the page converted it to WAV, which the service decoded.
+        var stored = await service.Http.GetFromJsonAsync<JsonElement>($"/v1/zipvoice/voices/{name}");
+        Assert.InRange(stored.GetProperty("audio_info").GetProperty("duration").GetDouble(), 0.5, 5);
+        Assert.Empty(session.ConsoleErrors);
+        await service.Http.DeleteAsync($"/v1/zipvoice/voices/{name}");
+    }
+
+    /// <summary>A 16-bit mono WAV of a 440 Hz tone.</summary>
+    private static byte[] ToneWav(double seconds, int sampleRate)
+    {
+        var count = (int)(seconds * sampleRate);
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        writer.Write("RIFF"u8); writer.Write(36 + count * 2); writer.Write("WAVE"u8);
+        writer.Write("fmt "u8); writer.Write(16); writer.Write((short)1); writer.Write((short)1);
+        writer.Write(sampleRate); writer.Write(sampleRate * 2); writer.Write((short)2); writer.Write((short)16);
+        writer.Write("data"u8); writer.Write(count * 2);
+        for (var i = 0; i < count; i++) writer.Write((short)(Math.Sin(2 * Math.PI * 440 * i / sampleRate) * 8000));
+        writer.Flush();
+        return stream.ToArray();
+    }
+
     private async Task<string> ApiErrorMessageAsync(object body)
     {
         using var response = await service.Http.PostAsJsonAsync("/v1/audio/speech", body);
@@ -162,17 +266,21 @@ public sealed class WebPageTests(BrowserServiceFixture service, ITestOutputHelpe
     }
 
     /// <summary>A fresh browser context on /web, ready (models and voices loaded), collecting console errors.</summary>
-    private async Task<PageSession> OpenAsync()
+    private async Task<PageSession> OpenAsync(Uri? baseAddress = null, string waitFor = "ready")
     {
-        var context = await service.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1000, Height = 900 } });
+        var context = await service.Browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = 1000, Height = 900 },
+            Permissions = ["microphone"],
+        });
         var page = await context.NewPageAsync();
         var session = new PageSession(context, page);
         page.Console += (_, message) => { if (message.Type == "error") session.ConsoleErrors.Add(message.Text); };
         page.PageError += (_, error) => session.ConsoleErrors.Add("page error: " + error);
-        var response = await page.GotoAsync(new Uri(service.BaseAddress, "/web").ToString());
+        var response = await page.GotoAsync(new Uri(baseAddress ?? service.BaseAddress, "/web").ToString());
         Assert.NotNull(response);
         Assert.True(response.Ok, $"GET /web: {response.Status}");
-        await WaitForStateAsync(page, "ready");
+        await WaitForStateAsync(page, waitFor);
         return session;
     }
 
