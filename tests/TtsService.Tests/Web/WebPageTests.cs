@@ -139,6 +139,8 @@ public sealed class WebPageTests(BrowserServiceFixture service, ITestOutputHelpe
         var screenshot = Path.Combine(AppContext.BaseDirectory, "web-page.png");
         await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
         output.WriteLine($"Screenshot of /web after speaking with captions: {screenshot}");
+        // Also on the runner's console at normal verbosity (scripts/test.sh), where test output is not shown.
+        Console.Error.WriteLine($"[web] screenshot: {screenshot}");
         Assert.True(new FileInfo(screenshot).Length > 0);
         Assert.Empty(session.ConsoleErrors);
     }
