@@ -7,6 +7,7 @@ using TtsService.Downloads;
 using TtsService.Inference;
 using TtsService.Inference.Kokoro;
 using TtsService.Observability;
+using TtsService.Inference.ZipVoice;
 using TtsService.Text;
 using TtsService.Text.Espeak;
 using TtsService.Voices;
@@ -50,6 +51,9 @@ builder.Services.AddSingleton<IKokoroG2P, KokoroG2P>();
 // Backends: each loads its models at start-up and reports Unavailable (503) instead of failing the host.
 builder.Services.AddSingleton<KokoroBackend>();
 builder.Services.AddSingleton<ISpeechBackend>(sp => sp.GetRequiredService<KokoroBackend>());
+builder.Services.AddSingleton<ZipVoiceBackend>();
+builder.Services.AddSingleton<ISpeechBackend>(sp => sp.GetRequiredService<ZipVoiceBackend>());
+builder.Services.AddSingleton<IZipVoiceSynthesizer>(sp => sp.GetRequiredService<ZipVoiceBackend>());
 builder.Services.AddSingleton<BackendManager>();
 builder.Services.AddVoicePrompts();
 builder.Services.AddSingleton<SpeechEndpoints.IOpenAiSpeechHandler, ZipVoiceEndpoints.OpenAiHandler>();

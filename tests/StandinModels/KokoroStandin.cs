@@ -11,6 +11,8 @@ public enum KokoroExport
     OnnxCommunity,
     /// <summary>thewh1teagle/kokoro-onnx: tokens → audio [N].</summary>
     KokoroOnnx,
+    /// <summary>sherpa-onnx's kokoro packs: model.onnx (tokens → audio, speaker metadata), voices.bin, tokens.txt.</summary>
+    SherpaOnnx,
 }
 
 /// <summary>
@@ -44,6 +46,11 @@ public static class KokoroStandin
     {
         var dir = Path.Combine(modelsDir, "kokoro");
         Directory.CreateDirectory(dir);
+        if (export == KokoroExport.SherpaOnnx)
+        {
+            WriteSherpaPack(dir, realAssetsDir);
+            return dir;
+        }
         WriteModel(Path.Combine(dir, "kokoro-v1.0.onnx"), export, withDurations);
         var voices = Path.Combine(dir, "voices");
         Directory.CreateDirectory(voices);
@@ -94,6 +101,26 @@ public static class KokoroStandin
         return bytes;
     }
 
+    /// <summary>
+    /// sherpa-onnx's layout: model.onnx carrying speaker_names metadata, one voices.bin with every
+    /// table in that order, tokens.txt ("symbol id" per line) instead of config.json.
+    /// </summary>
+    private static void WriteSherpaPack(string dir, string? realAssetsDir)
+    {
+        var voices = SyntheticVoices().ToList();
+        WriteModel(Path.Combine(dir, "model.onnx"), KokoroExport.SherpaOnnx, withDurations: false,
+            ("sample_rate", "24000"), ("n_speakers", voices.Count.ToString()), ("speaker_names", string.Join(',', voices.Select(v => v.Name))),
+            ("style_dim", "510,1,256"), ("has_espeak", "1"), ("voice", "en-us"), ("model_type", "kokoro"));
+        using (var file = File.Create(Path.Combine(dir, "voices.bin")))
+            foreach (var (_, table) in voices) file.Write(ToBytes(table));
+        var config = Path.Combine(Path.GetTempPath(), $"kokoro-config-{Guid.NewGuid():N}.json");
+        if (realAssetsDir is not null && File.Exists(Path.Combine(realAssetsDir, "config.json"))) File.Copy(Path.Combine(realAssetsDir, "config.json"), config);
+        else WriteStandinConfig(config);
+        var vocab = JsonDocument.Parse(File.ReadAllText(config)).RootElement.GetProperty("vocab");
+        File.WriteAllLines(Path.Combine(dir, "tokens.txt"), vocab.EnumerateObject().Select(p => $"{p.Name} {p.Value.GetInt32()}"));
+        File.Delete(config);
+    }
+
     /// <summary>A vocabulary with the misaki symbols Kokoro v1.0 uses (ids are arbitrary; the stand-in ignores them).</summary>
     private static void WriteStandinConfig(string path)
     {
@@ -104,9 +131,10 @@ public static class KokoroStandin
         File.WriteAllText(path, JsonSerializer.Serialize(new { n_token = 178, vocab }));
     }
 
-    public static void WriteModel(string path, KokoroExport export, bool withDurations)
+    public static void WriteModel(string path, KokoroExport export, bool withDurations, params (string Key, string Value)[] metadata)
     {
         var g = new OnnxGraphBuilder();
+        foreach (var (key, value) in metadata) g.Metadata(key, value);
         var ids = export == KokoroExport.OnnxCommunity ? "input_ids" : "tokens";
         g.Input(ids, DT.Int64, 1, "T").Input("style", DT.Float, 1, 256).Input("speed", DT.Float, 1);
 

@@ -10,4 +10,6 @@ if (args.Length < 1)
 var kokoro = KokoroStandin.Write(args[0], args.Length > 1 ? args[1] : null);
 Console.WriteLine($"Kokoro stand-in written to {kokoro}");
 Console.WriteLine($"Vocos stand-in written to {VocosStandin.Write(args[0])}");
+foreach (var variant in new[] { "zipvoice", "zipvoice_distill" })
+    Console.WriteLine($"ZipVoice stand-in written to {ZipVoiceStandin.Write(args[0], variant)}");
 return 0;

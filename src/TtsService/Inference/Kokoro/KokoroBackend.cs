@@ -46,10 +46,12 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
             var modelPath = ModelFileNames.Select(f => Path.Combine(dir, f)).FirstOrDefault(File.Exists)
                 ?? throw new FileNotFoundException($"Kokoro model file not found: expected {Path.Combine(dir, ModelFileNames[0])} (or {string.Join(", ", ModelFileNames.Skip(1))}). Run models/download.sh to fetch it.");
             var vocab = LoadVocab(dir);
-            LoadVoices(dir);
             if (!g2p.IsAvailable)
                 throw new InvalidOperationException("espeak-ng is not available (install the Debian packages libespeak-ng1 and espeak-ng-data).");
-            _model = new KokoroModel(modelPath, sessions);
+            var model = new KokoroModel(modelPath, sessions);
+            try { LoadVoices(dir, model.Metadata); }
+            catch { model.Dispose(); throw; }
+            _model = model;
             Frontend = new KokoroFrontend(normalizer, chunker, g2p, vocab);
             Status = new BackendStatus(Name, BackendState.Ready, null, ModelIds);
             logger.LogInformation("Kokoro ready: {Model}, {Voices} voices, {Symbols} symbols, durations output: {Durations}",
@@ -74,14 +76,26 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
         throw new FileNotFoundException($"Kokoro vocabulary not found: expected {config} (or sherpa-onnx's tokens.txt).");
     }
 
-    private void LoadVoices(string dir)
+    /// <summary>
+    /// Voices from every layout present: <c>voices/*.bin</c> (one raw table each), the
+    /// <c>voices-v1.0.bin</c> npz, and sherpa-onnx's <c>voices.bin</c> (all tables in the order of
+    /// the model's <c>speaker_names</c> metadata).
+    /// </summary>
+    private void LoadVoices(string dir, IReadOnlyDictionary<string, string> metadata)
     {
         var voicesDir = Path.Combine(dir, "voices");
         if (Directory.Exists(voicesDir)) Voices.LoadDirectory(voicesDir);
         var npz = Path.Combine(dir, "voices-v1.0.bin");
         if (File.Exists(npz)) Voices.LoadNpz(npz);
+        var sherpa = Path.Combine(dir, "voices.bin");
+        if (File.Exists(sherpa))
+        {
+            if (!metadata.TryGetValue("speaker_names", out var names) || string.IsNullOrWhiteSpace(names))
+                throw new InvalidDataException($"{sherpa} needs the model's 'speaker_names' metadata (sherpa-onnx layout) to know which table is which voice.");
+            Voices.LoadSherpaVoices(sherpa, names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        }
         if (Voices.Count == 0)
-            throw new FileNotFoundException($"No Kokoro voices found: expected {voicesDir}/*.bin or {npz}.");
+            throw new FileNotFoundException($"No Kokoro voices found: expected {voicesDir}/*.bin, {npz} or sherpa-onnx's {sherpa}.");
     }
 
     /// <summary>Speaks <paramref name="request"/> one chunk at a time; the first chunk comes back before the rest is synthesized.</summary>

@@ -22,6 +22,8 @@ public sealed class KokoroModel : IDisposable
     private readonly string? _durationsOutput;
 
     public bool HasDurations => _durationsOutput is not null;
+    /// <summary>The export's custom metadata (sherpa-onnx packs put <c>speaker_names</c> and <c>sample_rate</c> here).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
     public bool OnCuda { get; }
     public string FilePath { get; }
 
@@ -41,6 +43,9 @@ public sealed class KokoroModel : IDisposable
             if (outputs[_audioOutput].ElementDataType != TensorElementType.Float)
                 throw new InvalidDataException($"{Path.GetFileName(path)}: output '{_audioOutput}' is {outputs[_audioOutput].ElementDataType}, expected float32.");
             _durationsOutput = outputs.ContainsKey("durations") ? "durations" : outputs.ContainsKey("pred_dur") ? "pred_dur" : null;
+            Metadata = _session.ModelMetadata.CustomMetadataMap;
+            if (Metadata.TryGetValue("sample_rate", out var rate) && rate.Trim() != SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                throw new InvalidDataException($"{Path.GetFileName(path)}: metadata sample_rate is {rate}; Kokoro v1.0 runs at {SampleRate}.");
         }
         catch
         {

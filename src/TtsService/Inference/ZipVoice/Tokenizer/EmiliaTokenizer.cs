@@ -1,0 +1,283 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using TtsService.Text;
+using TtsService.Text.Espeak;
+
+namespace TtsService.Inference.ZipVoice.Tokenizer;
+
+/// <summary>
+/// ZipVoice's default <c>emilia</c> tokenizer (<c>EmiliaTokenizer</c> in k2-fsa/ZipVoice
+/// <c>zipvoice/tokenizer/tokenizer.py</c>): map full-width punctuation, split the text into
+/// Chinese / English / <c>&lt;pinyin&gt;</c> / <c>[tag]</c> segments exactly as <c>get_segment</c> does,
+/// then English → espeak-ng en-us IPA as piper_phonemize's <c>phonemize_espeak</c> returns it (one
+/// token per code point, NFD, clause punctuation appended), Chinese → pinyin initials ("n0") and
+/// tone-3 finals ("i3"). Tokens missing from tokens.txt are dropped with a debug log.
+/// </summary>
+public sealed partial class EmiliaTokenizer
+{
+    private readonly ZipVoiceTokens _tokens;
+    private readonly IPhonemizer _phonemizer;
+    private readonly PinyinLexicon? _lexicon;
+    private readonly ILogger? _logger;
+
+    public EmiliaTokenizer(ZipVoiceTokens tokens, IPhonemizer phonemizer, PinyinLexicon? lexicon, ILogger? logger = null)
+    {
+        _tokens = tokens;
+        _phonemizer = phonemizer;
+        _lexicon = lexicon;
+        _logger = logger;
+    }
+
+    public ZipVoiceTokens Tokens => _tokens;
+    public bool HandlesChinese => _lexicon is not null;
+
+    /// <summary>Token strings of <paramref name="text"/> (upstream <c>texts_to_tokens</c>), OOV ones included.</summary>
+    public List<string> TextToTokens(string text)
+    {
+        var result = new List<string>();
+        foreach (var (segment, kind) in Segments(MapPunctuation(text)))
+        {
+            switch (kind)
+            {
+                case SegmentKind.Chinese: result.AddRange(TokenizeChinese(segment)); break;
+                case SegmentKind.English: result.AddRange(TokenizeEnglish(segment)); break;
+                case SegmentKind.Pinyin:
+                    var syllable = segment[1..^1];
+                    if (IsTone3Pinyin(syllable)) result.AddRange(SeparatePinyin(syllable));
+                    else _logger?.LogWarning("Text in <> should be tone-3 pinyin (e.g. <ni3>), got {Text}; skipped", segment);
+                    break;
+                case SegmentKind.Tag: result.Add(segment); break;
+                default:
+                    _logger?.LogWarning("No English or Chinese characters in segment {Segment}; skipped", segment);
+                    break;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Ids of <paramref name="tokens"/> (upstream <c>tokens_to_token_ids</c>): unknown tokens are dropped.</summary>
+    public long[] TokensToIds(IEnumerable<string> tokens)
+    {
+        var ids = new List<long>();
+        foreach (var token in tokens)
+        {
+            if (_tokens.TryGetId(token, out var id)) ids.Add(id);
+            else _logger?.LogDebug("Skip OOV token {Token}", token);
+        }
+        return ids.ToArray();
+    }
+
+    public long[] TextToIds(string text) => TokensToIds(TextToTokens(text));
+
+    // ---- punctuation and segmentation (tokenizer.py: map_punctuations, get_segment, split_segments) ----
+
+    public static string MapPunctuation(string text) => text
+        .Replace("，", ",").Replace("。", ".").Replace("！", "!").Replace("？", "?").Replace("；", ";")
+        .Replace("：", ":").Replace("、", ",").Replace("‘", "'").Replace("“", "\"").Replace("”", "\"")
+        .Replace("’", "'").Replace("⋯", "…").Replace("···", "…").Replace("・・・", "…").Replace("...", "…");
+
+    public enum SegmentKind { Chinese, English, Pinyin, Tag, Other }
+
+    /// <summary>Language segments as upstream's <c>get_segment</c>: "other" characters join the segment before them.</summary>
+    public static List<(string Text, SegmentKind Kind)> Segments(string text)
+    {
+        var parts = PartPattern().Matches(text).Select(m => m.Value).ToList();
+        var segments = new List<(string, SegmentKind)>();
+        if (parts.Count == 0) return segments;
+        var current = new StringBuilder();
+        var currentKind = SegmentKind.Other;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var kind = TypeOf(parts[i]);
+            if (i == 0 || currentKind == SegmentKind.Other)
+            {
+                current.Append(parts[i]);
+                currentKind = kind;
+            }
+            else if (kind == currentKind || kind == SegmentKind.Other)
+            {
+                current.Append(parts[i]);
+            }
+            else
+            {
+                segments.Add((current.ToString(), currentKind));
+                current.Clear().Append(parts[i]);
+                currentKind = kind;
+            }
+        }
+        segments.Add((current.ToString(), currentKind));
+
+        // split_segments: pull <pinyin> and [tags] out of their segments.
+        var result = new List<(string, SegmentKind)>();
+        foreach (var (segment, kind) in segments)
+        {
+            foreach (var part in SpecialPattern().Split(segment))
+            {
+                if (part.Length == 0) continue;
+                if (part.StartsWith('<') && part.EndsWith('>')) result.Add((part, SegmentKind.Pinyin));
+                else if (part.StartsWith('[') && part.EndsWith(']')) result.Add((part, SegmentKind.Tag));
+                else result.Add((part, kind));
+            }
+        }
+        return result;
+    }
+
+    private static SegmentKind TypeOf(string part)
+    {
+        if (part.Length == 1 && IsChinese(part[0])) return SegmentKind.Chinese;
+        if (part.StartsWith('<') && part.EndsWith('>')) return SegmentKind.Chinese; // is_pinyin counts as zh
+        if (part.Length == 1 && char.IsAsciiLetter(part[0])) return SegmentKind.English;
+        return SegmentKind.Other;
+    }
+
+    /// <summary>tokenizer.py <c>is_chinese</c>: U+4E00..U+9FA5.</summary>
+    public static bool IsChinese(char c) => c >= '\u4e00' && c <= '\u9fa5';
+
+    // ---- Chinese ----
+
+    private List<string> TokenizeChinese(string segment)
+    {
+        var phones = new List<string>();
+        var i = 0;
+        while (i < segment.Length)
+        {
+            if (IsChinese(segment[i]))
+            {
+                var start = i;
+                while (i < segment.Length && IsChinese(segment[i])) i++;
+                if (_lexicon is null)
+                {
+                    _logger?.LogWarning("Chinese text skipped: this ZipVoice model directory has no lexicon.txt (character → pinyin table)");
+                    continue;
+                }
+                phones.AddRange(_lexicon.ToPhones(segment[start..i], c => _logger?.LogDebug("No pinyin for {Character}; skipped", c)));
+            }
+            else if (char.IsWhiteSpace(segment[i]))
+            {
+                // jieba yields a whitespace run as one piece; pypinyin keeps it as it is.
+                var start = i;
+                while (i < segment.Length && char.IsWhiteSpace(segment[i])) i++;
+                phones.Add(segment[start..i]);
+            }
+            else
+            {
+                phones.Add(segment[i].ToString());
+                i++;
+            }
+        }
+        return phones;
+    }
+
+    private static bool IsTone3Pinyin(string s) =>
+        s.Length >= 2 && s[..^1].All(char.IsLetter) && s[^1] is >= '1' and <= '5';
+
+    private static readonly string[] Initials =
+        ["zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z", "c", "s", "y", "w"];
+
+    /// <summary>
+    /// tokenizer.py <c>seperate_pinyin</c>: pypinyin's non-strict initial (y and w count) + "0", then the
+    /// tone-3 final ("zhong1" → "zh0", "ong1").
+    /// </summary>
+    public static List<string> SeparatePinyin(string syllable)
+    {
+        var initial = Initials.FirstOrDefault(i => syllable.StartsWith(i, StringComparison.Ordinal) && syllable.Length > i.Length + 1) ?? "";
+        var result = new List<string>(2);
+        if (initial.Length > 0) result.Add(initial + "0");
+        var final = syllable[initial.Length..];
+        if (final.Length > 0) result.Add(final);
+        return result;
+    }
+
+    // ---- English ----
+
+    private List<string> TokenizeEnglish(string segment)
+    {
+        if (!_phonemizer.IsAvailable)
+        {
+            _logger?.LogWarning("English text skipped: espeak-ng is not available");
+            return [];
+        }
+        var ipa = _phonemizer.ToIpa(ExpandAbbreviations(segment), "en-us");
+        return PiperTokens(ipa);
+    }
+
+    /// <summary>
+    /// <see cref="EspeakPhonemizer"/>'s IPA (ties, kept punctuation) → the code points piper_phonemize's
+    /// <c>phonemize_eSpeak</c> (rhasspy/piper-phonemize <c>src/phonemize.cpp</c>) returns: no tie
+    /// characters, NFD, and only clause punctuation: after a comma, colon or semicolon the mark and a
+    /// space, after a full stop, question or exclamation mark the mark alone (the next sentence follows
+    /// directly); dashes end a clause as a semicolon does (espeak-ng's punct_attributes); quotes,
+    /// brackets and the ellipsis leave no token.
+    /// </summary>
+    public static List<string> PiperTokens(string espeakIpa)
+    {
+        var text = espeakIpa.Replace(EspeakPhonemizer.Tie.ToString(), "");
+        try { text = text.Normalize(NormalizationForm.FormD); }
+        catch (PlatformNotSupportedException) { /* invariant globalization without ICU: keep as is */ }
+
+        var sb = new StringBuilder(text.Length);
+        var sentenceEnded = false;
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case ',' or ':' or ';':
+                    TrimSpaces(sb); sb.Append(c).Append(' '); sentenceEnded = false; break;
+                case '—' or '–':
+                    TrimSpaces(sb); sb.Append("; "); sentenceEnded = false; break;
+                case '.' or '?' or '!':
+                    TrimSpaces(sb); sb.Append(c); sentenceEnded = true; break;
+                case '"' or '«' or '»' or '“' or '”' or '(' or ')' or '¡' or '¿' or '…':
+                    if (!sentenceEnded && sb.Length > 0 && sb[^1] != ' ') sb.Append(' ');
+                    break;
+                default:
+                    if (char.IsWhiteSpace(c))
+                    {
+                        if (!sentenceEnded && sb.Length > 0 && sb[^1] != ' ') sb.Append(' ');
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                        sentenceEnded = false;
+                    }
+                    break;
+            }
+        }
+        // A clause with no terminator at the end of the text has no trailing separator.
+        if (sb.Length > 0 && sb[^1] == ' ' && !(sb.Length >= 2 && sb[^2] is ',' or ':' or ';')) sb.Length--;
+        var tokens = new List<string>(sb.Length);
+        foreach (var rune in sb.ToString().EnumerateRunes()) tokens.Add(rune.ToString());
+        return tokens;
+    }
+
+    private static void TrimSpaces(StringBuilder sb)
+    {
+        while (sb.Length > 0 && sb[^1] == ' ') sb.Length--;
+    }
+
+    private static readonly (Regex Pattern, string Replacement)[] Abbreviations =
+        new (string, string)[]
+        {
+            ("mrs", "misess"), ("mr", "mister"), ("dr", "doctor"), ("st", "saint"), ("co", "company"), ("jr", "junior"),
+            ("maj", "major"), ("gen", "general"), ("drs", "doctors"), ("rev", "reverend"), ("lt", "lieutenant"),
+            ("hon", "honorable"), ("sgt", "sergeant"), ("capt", "captain"), ("esq", "esquire"), ("ltd", "limited"),
+            ("col", "colonel"), ("ft", "fort"), ("etc", "et cetera"), ("btw", "by the way"),
+        }.Select(a => (new Regex($@"\b{a.Item1}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), a.Item2)).ToArray();
+
+    /// <summary>
+    /// The abbreviation part of upstream's <c>EnglishTextNormalizer</c> (tokenizer/normalizer.py), same
+    /// list and order. Numbers are left to espeak-ng, which reads them itself.
+    /// </summary>
+    public static string ExpandAbbreviations(string text)
+    {
+        foreach (var (pattern, replacement) in Abbreviations) text = pattern.Replace(text, replacement);
+        return text;
+    }
+
+    // tokenizer.py: _part_pattern = r"[<[].*?[>\]]|." and the split in split_segments.
+    [GeneratedRegex(@"[<\[].*?[>\]]|.", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex PartPattern();
+
+    [GeneratedRegex(@"([<\[].*?[>\]])", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex SpecialPattern();
+}

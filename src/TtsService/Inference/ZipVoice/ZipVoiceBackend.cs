@@ -1,0 +1,225 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using TtsService.Configuration;
+using TtsService.Errors;
+using TtsService.Inference.Vocoder;
+using TtsService.Text;
+
+namespace TtsService.Inference.ZipVoice;
+
+/// <summary>
+/// The ZipVoice zero-shot cloning backend. At start-up it loads the variant named by
+/// <c>zipvoice_model</c>; other variants load on first use when their files are present. A missing or
+/// broken file leaves the backend (or that variant) unavailable with a reason naming the file; the
+/// host keeps running. The pipeline per request is <c>generate_sentence</c> of k2-fsa/ZipVoice
+/// <c>zipvoice/bin/infer_zipvoice_onnx.py</c>: prompt silence removal and RMS normalisation, log-mel
+/// × feat_scale, tokens, chunking at punctuation, text encoder + Euler sampler per chunk, vocoder,
+/// clamp and level restore, cross-fade joins, edge (and optionally long inner) silence removal.
+/// </summary>
+public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
+{
+    public static readonly string[] ModelIds = [ZipVoiceVariant.Zipvoice, ZipVoiceVariant.Distill, ZipVoiceVariant.Dialog, ZipVoiceVariant.DialogStereo];
+
+    /// <summary>Accepted range of num_steps (the API contract).</summary>
+    public const int MaxNumSteps = 32;
+
+    private readonly TtsSettings _settings;
+    private readonly OnnxSessions _sessions;
+    private readonly InferenceLimiter _limiter;
+    private readonly IPhonemizer _phonemizer;
+    private readonly ILogger<ZipVoiceBackend> _logger;
+    private readonly string _modelsDir;
+    private readonly ConcurrentDictionary<string, Lazy<(ZipVoiceVariant? Variant, string? Error)>> _variants = new();
+    private readonly ConcurrentDictionary<string, VocosVocoder> _vocoders = new();
+    private readonly ConcurrentDictionary<string, PromptFeatures> _promptCache = new();
+    private readonly BackendStatus _status;
+
+    public string Name => "zipvoice";
+    public string DefaultVariant { get; }
+
+    public ZipVoiceBackend(TtsSettings settings, IHostEnvironment environment, OnnxSessions sessions, InferenceLimiter limiter,
+        IPhonemizer phonemizer, ILogger<ZipVoiceBackend> logger)
+    {
+        _settings = settings;
+        _sessions = sessions;
+        _limiter = limiter;
+        _phonemizer = phonemizer;
+        _logger = logger;
+        _modelsDir = settings.ResolvePath(environment.ContentRootPath, settings.ModelsDir);
+        DefaultVariant = ModelIds.Contains(settings.ZipvoiceModel.Trim().ToLowerInvariant()) ? settings.ZipvoiceModel.Trim().ToLowerInvariant() : ZipVoiceVariant.Zipvoice;
+        if (!settings.EnableZipvoice)
+        {
+            _status = new BackendStatus(Name, BackendState.Disabled, "enable_zipvoice=false", ModelIds);
+            return;
+        }
+        var (variant, error) = Get(DefaultVariant);
+        _status = variant is not null
+            ? new BackendStatus(Name, BackendState.Ready, null, ModelIds)
+            : new BackendStatus(Name, BackendState.Unavailable, error, ModelIds);
+    }
+
+    public BackendStatus Status => _status;
+
+    public bool Handles(string modelId) => ModelIds.Contains(modelId);
+
+    public bool IsVariantReady(string model, out string? reason)
+    {
+        if (_status.State == BackendState.Disabled) { reason = "enable_zipvoice=false"; return false; }
+        var (variant, error) = Get(model.Trim().ToLowerInvariant());
+        reason = error;
+        return variant is not null;
+    }
+
+    /// <summary>The loaded variant, or the reason it cannot load (cached either way).</summary>
+    private (ZipVoiceVariant? Variant, string? Error) Get(string model)
+    {
+        if (!ModelIds.Contains(model)) return (null, $"Unknown ZipVoice model '{model}'. Known: {string.Join(", ", ModelIds)}.");
+        return _variants.GetOrAdd(model, m => new Lazy<(ZipVoiceVariant?, string?)>(() => Load(m))).Value;
+    }
+
+    private (ZipVoiceVariant?, string?) Load(string model)
+    {
+        try
+        {
+            if (model == ZipVoiceVariant.DialogStereo)
+                return (null, "zipvoice_dialog_stereo is not supported: k2-fsa/ZipVoice publishes no ONNX export of the dialog models, and the stereo one " +
+                              "would need a two-channel (2 × feat_dim) decoder and per-channel vocoding, which this backend does not implement.");
+            ZipVoiceFiles files;
+            try { files = ZipVoiceVariant.Locate(_modelsDir, model); }
+            catch (FileNotFoundException) when (model == ZipVoiceVariant.Dialog)
+            {
+                return (null, "zipvoice_dialog has no upstream ONNX export (k2-fsa/ZipVoice's onnx_export.py exports only zipvoice and zipvoice_distill). " +
+                              $"It would need text_encoder.onnx + fm_decoder.onnx exported with the same interface and a tokens.txt with [S1]/[S2] in {ZipVoiceVariant.CandidateDirectories(_modelsDir, model)[0]}.");
+            }
+            var variant = ZipVoiceVariant.Load(model, files, _sessions, _phonemizer,
+                path => _vocoders.GetOrAdd(path, p => new VocosVocoder(p, _sessions)), _logger);
+            _logger.LogInformation("ZipVoice {Variant} ready from {Dir} ({Layout}): feat_dim {FeatDim}, {Tokens} tokens, Chinese: {Chinese}, device state: {Device}",
+                model, files.Directory, files.IsSherpaPack ? "sherpa-onnx pack" : "ZipVoice export", variant.Metadata.FeatDim,
+                variant.Tokenizer.Tokens.Count, variant.Tokenizer.HandlesChinese ? "lexicon.txt" : "no lexicon.txt, skipped", variant.Sampler.OnDevice ? "CUDA" : "host");
+            return (variant, null);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException
+                                      or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or System.Text.Json.JsonException)
+        {
+            _logger.LogWarning("ZipVoice {Variant} unavailable: {Reason}", model, e.Message);
+            return (null, e.Message);
+        }
+    }
+
+    /// <summary>The settings-level step count: the request's, else <c>zipvoice_num_steps</c>, else the variant's default.</summary>
+    public int ResolveNumSteps(string model, int? requested)
+    {
+        var steps = requested ?? (_settings.ZipvoiceNumSteps > 0 ? _settings.ZipvoiceNumSteps : ZipVoiceVariant.DefaultsFor(model).NumSteps);
+        if (steps < 1 || steps > MaxNumSteps)
+            throw new InvalidRequestException($"num_steps must be between 1 and {MaxNumSteps}, got {steps}.", "num_steps");
+        return steps;
+    }
+
+    public IAsyncEnumerable<AudioChunk> SynthesizeAsync(ZipVoiceRequest request, CancellationToken cancellationToken)
+    {
+        var model = request.Model.Trim().ToLowerInvariant();
+        if (_status.State == BackendState.Disabled)
+            throw new BackendUnavailableException("The zipvoice backend is disabled by configuration (enable_zipvoice=false).", "model", "backend_disabled");
+        var (variant, error) = Get(model);
+        if (variant is null) throw new BackendUnavailableException($"ZipVoice model '{model}' is unavailable: {error}", "model", "model_unavailable");
+        if (string.IsNullOrWhiteSpace(request.Text)) throw new InvalidRequestException("input is empty.", "input");
+        if (string.IsNullOrWhiteSpace(request.Prompt.Transcript)) throw new InvalidRequestException("prompt_text (the prompt's transcript) is empty.", "prompt_text");
+        if (request.Speed is <= 0 or > 4 || float.IsNaN(request.Speed)) throw new InvalidRequestException("speed must be in (0, 4].", "speed");
+        var options = new SamplerOptions(
+            ResolveNumSteps(model, request.NumSteps),
+            request.GuidanceScale ?? variant.Defaults.GuidanceScale,
+            request.TShift ?? 0.5f,
+            request.Seed ?? Random.Shared.NextInt64());
+        if (options.TShift is <= 0 or > 1) throw new InvalidRequestException("t_shift must be in (0, 1].", "t_shift");
+
+        // Tokenize and chunk eagerly so a bad request fails before any audio is promised.
+        var prompt = PromptFor(variant, request.Prompt);
+        var promptTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(request.Prompt.Transcript));
+        var promptIds = variant.Tokenizer.TokensToIds(promptTokens);
+        if (promptIds.Length == 0) throw new InvalidRequestException("prompt_text gives no tokens this model knows.", "prompt_text");
+        var textTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(request.Text));
+        var maxTokens = ZipVoiceChunker.MaxTokens(prompt.Seconds, promptTokens.Count, request.Speed,
+            request.MaxDuration is > 0 ? request.MaxDuration.Value : ZipVoiceChunker.ChunkSeconds);
+        var chunks = ZipVoiceChunker.Chunk(textTokens, maxTokens)
+            .Select(c => (Tokens: c, Ids: variant.Tokenizer.TokensToIds(c)))
+            .Where(c => c.Ids.Length > 0)
+            .ToList();
+        if (chunks.Count == 0) throw new InvalidRequestException("input gives no tokens this model knows.", "input");
+        var removeLongSilence = request.RemoveLongSilence ?? _settings.ZipvoiceRemoveLongSilence;
+        return Run(variant, prompt, promptIds, chunks, request.Speed, options, removeLongSilence, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<AudioChunk> Run(ZipVoiceVariant variant, PromptFeatures prompt, long[] promptIds,
+        List<(List<string> Tokens, long[] Ids)> chunks, float speed, SamplerOptions options, bool removeLongSilence,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var rate = variant.Metadata.SampleRate;
+        var joiner = new CrossFadeJoiner((int)(ZipVoiceAudio.CrossFadeSeconds * rate));
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (tokens, ids) = chunks[i];
+            // Each chunk gets its own seed derived from the request's, so chunks differ yet stay reproducible.
+            var chunkOptions = options with { Seed = options.Seed + i };
+            var wav = await _limiter.RunAsync(() => Synthesize(variant, prompt, promptIds, ids, speed, chunkOptions, cancellationToken), cancellationToken);
+            ZipVoiceAudio.ClampAndRestoreLevel(wav, prompt.Rms);
+            if (removeLongSilence) wav = ZipVoiceAudio.RemoveSilence(wav, rate, onlyEdge: false, trimStart: false, trimEnd: false);
+            wav = ZipVoiceAudio.RemoveSilence(wav, rate, onlyEdge: true, trimStart: i == 0, trimEnd: i == chunks.Count - 1);
+            var ready = joiner.Push(wav);
+            if (i == chunks.Count - 1) ready = [.. ready, .. joiner.Flush()];
+            if (ready.Length > 0)
+                yield return new AudioChunk(ready, rate) { Text = null, Phonemes = string.Concat(tokens) };
+        }
+    }
+
+    /// <summary>One chunk: text encoder, sampler, ÷ feat_scale, vocoder. Runs under the inference limiter.</summary>
+    internal static float[] Synthesize(ZipVoiceVariant variant, PromptFeatures prompt, long[] promptIds, long[] ids, float speed,
+        SamplerOptions options, CancellationToken cancellationToken)
+    {
+        var text = variant.Model.EncodeText(ids, promptIds, prompt.Frames, speed, out var frames);
+        if (frames <= prompt.Frames)
+            throw new UnprocessableException($"The text encoder gave {frames} frames for a {prompt.Frames}-frame prompt: nothing left to generate (speed too high?).", "input", "unprocessable_text");
+        var features = variant.Sampler.Sample(text, frames, prompt.Features, prompt.Frames, options, cancellationToken);
+        var dim = variant.Metadata.FeatDim;
+        for (var i = 0; i < features.Length; i++) features[i] /= ZipVoiceAudio.FeatScale;
+        return variant.Vocoder.Synthesize(features, features.Length / dim, dim);
+    }
+
+    /// <summary>Prompt features × feat_scale and the prompt's original RMS, cached by the prompt's cache key.</summary>
+    public sealed record PromptFeatures(float[] Features, int Frames, float Rms, double Seconds);
+
+    private const int PromptCacheEntries = 64;
+
+    private PromptFeatures PromptFor(ZipVoiceVariant variant, Voices.VoicePrompt prompt)
+    {
+        var key = variant.Name + "\n" + prompt.CacheKey;
+        if (_promptCache.TryGetValue(key, out var cached)) return cached;
+        var features = ComputePromptFeatures(variant, prompt.Samples);
+        if (_promptCache.Count >= PromptCacheEntries) _promptCache.Clear();
+        _promptCache[key] = features;
+        return features;
+    }
+
+    /// <summary>
+    /// generate_sentence's prompt handling: remove long and edge silences and add 0.2 s of trailing
+    /// silence, RMS-normalise to target_rms, log-mel (VocosFbank.extract) × feat_scale.
+    /// </summary>
+    internal static PromptFeatures ComputePromptFeatures(ZipVoiceVariant variant, float[] samples)
+    {
+        var rate = variant.Metadata.SampleRate;
+        var trimmed = ZipVoiceAudio.RemoveSilence(samples, rate, onlyEdge: false, trailingSilenceMs: 200);
+        var (normalized, rms) = ZipVoiceAudio.RmsNormalize(trimmed);
+        if (rms == 0) throw new UnprocessableException("The prompt audio is silent.", "voice");
+        var mel = variant.Features.Extract(normalized, out var frames);
+        if (frames == 0) throw new UnprocessableException("The prompt audio is too short.", "voice");
+        for (var i = 0; i < mel.Length; i++) mel[i] *= ZipVoiceAudio.FeatScale;
+        return new PromptFeatures(mel, frames, rms, (double)normalized.Length / rate);
+    }
+
+    public void Dispose()
+    {
+        foreach (var lazy in _variants.Values)
+            if (lazy.IsValueCreated) lazy.Value.Variant?.Dispose();
+        foreach (var vocoder in _vocoders.Values) vocoder.Dispose();
+    }
+}

@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
+using StandinModels;
+using TtsService.Configuration;
+using TtsService.Errors;
+using TtsService.Inference;
+using TtsService.Inference.ZipVoice;
+using TtsService.Text.Espeak;
+using TtsService.Voices;
+
+namespace TtsService.Tests.ZipVoice;
+
+public sealed class ZipVoiceBackendTests : IDisposable
+{
+    private readonly ZipVoiceTestModels _models = new();
+
+    public void Dispose() => _models.Dispose();
+
+    private ZipVoiceBackend Backend(string variant = "zipvoice", int numSteps = 0)
+    {
+        var settings = new TtsSettings { ModelsDir = _models.ModelsDir, ZipvoiceModel = variant, ZipvoiceNumSteps = numSteps };
+        return new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
+            new InferenceLimiter(settings), new EspeakPhonemizer(), NullLogger<ZipVoiceBackend>.Instance);
+    }
+
+    /// <summary>1 s of a 0.05-amplitude tone: quieter than target_rms, so the output is scaled down.</summary>
+    private static VoicePrompt Prompt(string key = "p1") =>
+        new(Enumerable.Range(0, 24000).Select(i => 0.05f * MathF.Sin(2 * MathF.PI * 300 * i / 24000)).ToArray(), "Hello there.", key);
+
+    private static async Task<float[]> Speak(ZipVoiceBackend backend, ZipVoiceRequest request)
+    {
+        var samples = new List<float>();
+        await foreach (var chunk in backend.SynthesizeAsync(request, CancellationToken.None))
+        {
+            Assert.Equal(24000, chunk.SampleRate);
+            samples.AddRange(chunk.Samples);
+        }
+        return samples.ToArray();
+    }
+
+    [SkippableFact]
+    public async Task Target_field_speaks_the_closed_form_tones_at_the_prompt_level()
+    {
+        Skip.IfNot(new EspeakPhonemizer().IsAvailable, "espeak-ng is not installed");
+        _models.Write(velocity: ZipVoiceVelocity.Target);
+        using var backend = Backend();
+        Assert.Equal(BackendState.Ready, backend.Status.State);
+        var audio = await Speak(backend, new ZipVoiceRequest("zipvoice", "Hi.", Prompt(), Seed: 1));
+
+        // Features land on the text condition (0.4, 0.3) → mel (4, 3) after ÷ feat_scale → the Vocos
+        // stand-in's two tones; then × prompt_rms / target_rms (prompt: tone + 0.2 s of appended silence).
+        var promptRms = 0.05 / Math.Sqrt(2) * Math.Sqrt(24000.0 / 28800);
+        var gain = promptRms / 0.1;
+        Assert.True(audio.Length > 2000);
+        for (var n = 0; n < audio.Length; n += 7)
+            Assert.Equal(gain * VocosStandin.Expected(n, 0.4 / 0.1, 0.3 / 0.1), audio[n], 3);
+    }
+
+    [SkippableFact]
+    public async Task Same_seed_gives_identical_audio_and_another_seed_differs()
+    {
+        Skip.IfNot(new EspeakPhonemizer().IsAvailable, "espeak-ng is not installed");
+        _models.Write(layout: ZipVoiceLayout.SherpaPack, velocity: ZipVoiceVelocity.Affine);
+        using var backend = Backend();
+        ZipVoiceRequest Request(long seed) => new("zipvoice", "Hello world. How are you today?", Prompt(), NumSteps: 4, Seed: seed);
+        var a = await Speak(backend, Request(5));
+        var b = await Speak(backend, Request(5));
+        var c = await Speak(backend, Request(6));
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void Num_steps_outside_1_to_32_is_a_400()
+    {
+        _models.Write();
+        using var backend = Backend();
+        Assert.Equal(16, backend.ResolveNumSteps("zipvoice", null));
+        Assert.Equal(8, backend.ResolveNumSteps("zipvoice_distill", null));
+        Assert.Equal(3, backend.ResolveNumSteps("zipvoice", 3));
+        Assert.Throws<InvalidRequestException>(() => backend.ResolveNumSteps("zipvoice", 99));
+        Assert.Throws<InvalidRequestException>(() => backend.ResolveNumSteps("zipvoice", 0));
+        using var overridden = Backend(numSteps: 12);
+        Assert.Equal(12, overridden.ResolveNumSteps("zipvoice_distill", null));
+    }
+
+    [Fact]
+    public void Missing_model_leaves_the_backend_unavailable_naming_the_file()
+    {
+        using var backend = Backend();
+        Assert.Equal(BackendState.Unavailable, backend.Status.State);
+        Assert.Contains("text_encoder.onnx", backend.Status.Reason);
+        var e = Assert.Throws<BackendUnavailableException>(() => backend.SynthesizeAsync(new ZipVoiceRequest("zipvoice", "Hi.", Prompt()), CancellationToken.None));
+        Assert.Contains("text_encoder.onnx", e.Message);
+    }
+
+    [Fact]
+    public void Missing_vocoder_is_named()
+    {
+        _models.Write();
+        File.Delete(Path.Combine(_models.ModelsDir, "vocos", "vocos_24khz.onnx"));
+        using var backend = Backend();
+        Assert.Equal(BackendState.Unavailable, backend.Status.State);
+        Assert.Contains("vocos_24khz.onnx", backend.Status.Reason);
+    }
+
+    [Fact]
+    public void Dialog_variants_are_unavailable_with_a_reason()
+    {
+        _models.Write();
+        using var backend = Backend();
+        Assert.False(backend.IsVariantReady("zipvoice_dialog", out var reason));
+        Assert.Contains("no upstream ONNX export", reason);
+        Assert.False(backend.IsVariantReady("zipvoice_dialog_stereo", out reason));
+        Assert.Contains("not supported", reason);
+        Assert.False(backend.IsVariantReady("zipvoice_distill", out reason));
+        Assert.Contains("zipvoice_distill", reason);
+        Assert.True(backend.IsVariantReady("zipvoice", out _));
+        Assert.Throws<BackendUnavailableException>(() => backend.SynthesizeAsync(new ZipVoiceRequest("zipvoice_dialog", "[S1] Hi.", Prompt()), CancellationToken.None));
+    }
+}
