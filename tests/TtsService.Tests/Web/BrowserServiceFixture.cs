@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using StandinModels;
 using TtsService.Tests.Infrastructure;
 
 namespace TtsService.Tests.Web;
 
 /// <summary>
-/// The real service on a loopback socket (Kestrel, Kokoro stand-in) and Debian's headless Chromium driven by
+/// The real service on a loopback socket (Kestrel, Kokoro and ZipVoice stand-ins) and Debian's headless Chromium driven by
 /// Playwright, shared by the tests of one class. Playwright's driver and its node runtime ship in the NuGet
 /// package; the browser is the system's (<c>scripts/install-deps.sh test</c> installs it), never downloaded.
 /// </summary>
@@ -31,6 +32,7 @@ public sealed class BrowserServiceFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        ZipVoiceStandin.Write(_models.Dir, "zipvoice");
         (_factory, BaseAddress) = StartService();
         Http = new HttpClient { BaseAddress = BaseAddress };
 

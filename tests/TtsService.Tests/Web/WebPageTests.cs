@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace TtsService.Tests.Web;
 
-/// <summary>The /web page in real headless Chromium against the running service (Kokoro stand-in).</summary>
+/// <summary>The /web page in real headless Chromium against the running service (Kokoro and ZipVoice stand-ins).</summary>
 public sealed class WebPageTests(BrowserServiceFixture service, ITestOutputHelper output) : IClassFixture<BrowserServiceFixture>
 {
     private const string Voice = "af_standin_low";
@@ -175,7 +175,7 @@ public sealed class WebPageTests(BrowserServiceFixture service, ITestOutputHelpe
     }
 
     [SkippableFact]
-    public async Task ZipVoice_prompt_file_is_registered_listed_and_deleted()
+    public async Task ZipVoice_prompt_file_is_registered_listed_spoken_with_and_deleted()
     {
         service.RequireBrowser();
         await using var session = await OpenAsync();
@@ -196,9 +196,18 @@ public sealed class WebPageTests(BrowserServiceFixture service, ITestOutputHelpe
             Assert.InRange(stored.GetProperty("audio_info").GetProperty("duration").GetDouble(), 1.4, 1.6);
             Assert.Contains(name, await page.TextContentAsync("#zv-list"));
 
-            // No ZipVoice model is loaded with the Kokoro stand-in: "Use" says so instead of failing later.
+            // "Use" picks a ZipVoice model and the voice; Speak then clones it through /v1/zipvoice/audio/speech.
             await page.ClickAsync($"button[aria-label='Use voice {name}']");
-            Assert.Contains("No ZipVoice model is loaded", await page.TextContentAsync("#error"));
+            Assert.StartsWith("zipvoice", await page.InputValueAsync("#model"));
+            Assert.Equal(name, await page.InputValueAsync("#voice"));
+            Assert.True(await page.IsDisabledAsync("#captions"));
+            await page.FillAsync("#text", "Cloned from a tone.");
+            await page.SelectOptionAsync("#format", "wav");
+            var speech = page.WaitForResponseAsync(r => r.Url.EndsWith("/v1/zipvoice/audio/speech"));
+            await page.ClickAsync("#speak");
+            Assert.Equal(200, (await speech).Status);
+            await WaitForStateAsync(page, "done");
+            Assert.True(await PlayerDurationAsync(page) > 0);
 
             await page.ClickAsync($"button[aria-label='Delete voice {name}']");
             await page.WaitForFunctionAsync("n => !document.getElementById('zv-list').textContent.includes(n)", name, new() { Timeout = TimeoutMs });
@@ -217,7 +226,8 @@ public sealed class WebPageTests(BrowserServiceFixture service, ITestOutputHelpe
         var name = "web_recorded_" + Guid.NewGuid().ToString("N")[..8];
 
         await page.ClickAsync("#zv-record");
-        Assert.Equal("true", await page.GetAttributeAsync("#zv-record", "aria-pressed"));
+        // The microphone opens asynchronously; the button says when it is recording.
+        await page.WaitForFunctionAsync("() => document.getElementById('zv-record').getAttribute('aria-pressed') === 'true'", null, new() { Timeout = TimeoutMs });
         await page.WaitForTimeoutAsync(1500); // Chromium's fake microphone beeps meanwhile
         await page.ClickAsync("#zv-record");
         await page.WaitForFunctionAsync("() => !document.getElementById('zv-preview').hidden", null, new() { Timeout = TimeoutMs });

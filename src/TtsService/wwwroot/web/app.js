@@ -371,8 +371,13 @@ async function register(event) {
     const info = await (await api('/v1/zipvoice/voices/register', { method: 'POST', body: form })).json();
     await loadZipVoices();
     fillVoices();
-    setStatus(`Registered voice ${info.name} (${info.audio_info.duration.toFixed(1)} s).`);
-    if (state.models.some(isZipVoice)) useZipVoice(info.name);
+    const registered = `Registered voice ${info.name} (${info.audio_info.duration.toFixed(1)} s)`;
+    if (state.models.some(isZipVoice)) {
+      useZipVoice(info.name);
+      setStatus(`${registered}; selected with model ${$('model').value}.`);
+    } else {
+      setStatus(`${registered}. No ZipVoice model is loaded yet, so it cannot speak here (see /ready).`);
+    }
   } catch (e) { showError(e); }
   finally { registerButton.disabled = false; }
 }
