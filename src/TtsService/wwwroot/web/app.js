@@ -67,7 +67,11 @@ async function loadModels() {
   const { data } = await (await api('/v1/models')).json();
   state.models = data.map((m) => m.id);
   const select = $('model');
+  const previous = select.value;
   select.replaceChildren(...data.map((m) => new Option(`${m.id} (${m.owned_by})`, m.id)));
+  // Keep the user's pick across reloads; otherwise start with Kokoro, the fast one with fixed voices.
+  const preferred = [previous, 'kokoro'].find((id) => state.models.includes(id));
+  if (preferred) select.value = preferred;
   if (data.length === 0) setStatus('No model is loaded on this server: see /ready for why.');
 }
 
