@@ -69,6 +69,7 @@ app.UseBodySizeLimits();
 app.UseRequestTimeouts();
 app.UseSwagger();
 app.UseSwaggerUI(o => { o.RoutePrefix = "docs"; o.SwaggerEndpoint("/swagger/v1/swagger.json", "TtsService v1"); });
+app.UseWebPage();
 
 app.MapHealth();
 app.MapMetrics();
