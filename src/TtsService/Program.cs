@@ -61,8 +61,9 @@ builder.Services.AddSingleton<SpeechEndpoints.IOpenAiSpeechHandler, ZipVoiceEndp
 
 var app = builder.Build();
 
-app.UseServiceErrors();
+// Request logging outermost, so it records the status the error handler finally sent (not a 500 for every typed 4xx).
 app.UseSerilogRequestLogging();
+app.UseServiceErrors();
 app.UseHttpMetrics();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseBodySizeLimits();
