@@ -34,6 +34,7 @@ internal sealed unsafe class FlacEncoder : IAudioEncoder
         _options = options;
         _encoder = FlacNative.FLAC__stream_encoder_new();
         if (_encoder == 0) throw new OutOfMemoryException("FLAC__stream_encoder_new failed.");
+        Interlocked.Increment(ref _liveNative);
         FlacNative.FLAC__stream_encoder_set_channels(_encoder, (uint)options.Channels);
         FlacNative.FLAC__stream_encoder_set_bits_per_sample(_encoder, 16);
         FlacNative.FLAC__stream_encoder_set_sample_rate(_encoder, (uint)options.SampleRate);
@@ -102,12 +103,18 @@ internal sealed unsafe class FlacEncoder : IAudioEncoder
         }
     }
 
+    private static int _liveNative;
+
+    /// <summary>libFLAC encoders allocated and not yet deleted, process-wide (leak checks).</summary>
+    internal static int LiveNativeStates => Volatile.Read(ref _liveNative);
+
     public void Dispose()
     {
         if (_encoder == 0) return;
         _output = null; // delete() finishes an unfinished stream; its frames go nowhere
         FlacNative.FLAC__stream_encoder_delete(_encoder);
         _encoder = 0;
+        Interlocked.Decrement(ref _liveNative);
         if (_self.IsAllocated) _self.Free();
         GC.SuppressFinalize(this);
     }

@@ -33,6 +33,7 @@ internal sealed unsafe class Mp3Encoder : IAudioEncoder
         if (_writeInfoTag) _held = new ArrayBufferWriter<byte>();
         _lame = LameNative.lame_init();
         if (_lame == 0) throw new OutOfMemoryException("lame_init failed.");
+        Interlocked.Increment(ref _liveNative);
         LameNative.lame_set_in_samplerate(_lame, options.SampleRate);
         LameNative.lame_set_out_samplerate(_lame, options.SampleRate);
         LameNative.lame_set_num_channels(_lame, _channels);
@@ -106,11 +107,17 @@ internal sealed unsafe class Mp3Encoder : IAudioEncoder
         if (_mp3Buffer.Length < size) _mp3Buffer = new byte[Math.Max(size, 16384)];
     }
 
+    private static int _liveNative;
+
+    /// <summary>LAME states allocated and not yet closed, process-wide (leak checks).</summary>
+    internal static int LiveNativeStates => Volatile.Read(ref _liveNative);
+
     public void Dispose()
     {
         if (_lame == 0) return;
         LameNative.lame_close(_lame);
         _lame = 0;
+        Interlocked.Decrement(ref _liveNative);
         GC.SuppressFinalize(this);
     }
 
