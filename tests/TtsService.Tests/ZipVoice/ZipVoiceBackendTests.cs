@@ -1,3 +1,4 @@
+using TtsService.Text.Normalization;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using StandinModels;
@@ -20,7 +21,7 @@ public sealed class ZipVoiceBackendTests : IDisposable
     {
         var settings = new TtsSettings { ModelsDir = _models.ModelsDir, ZipvoiceModel = variant, ZipvoiceNumSteps = numSteps };
         return new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
-            new InferenceLimiter(settings), new EspeakPhonemizer(), NullLogger<ZipVoiceBackend>.Instance);
+            new InferenceLimiter(settings), new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance);
     }
 
     /// <summary>1 s of a 0.05-amplitude tone: quieter than target_rms, so the output is scaled down.</summary>
@@ -68,6 +69,18 @@ public sealed class ZipVoiceBackendTests : IDisposable
         var c = await Speak(backend, Request(6));
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
+    }
+
+    [SkippableFact]
+    public async Task Numbers_and_money_are_read_as_words_before_tokenizing()
+    {
+        Skip.IfNot(new EspeakPhonemizer().IsAvailable, "espeak-ng is not installed");
+        _models.Write(velocity: ZipVoiceVelocity.Target);
+        using var backend = Backend();
+        // The stand-in's length follows the token count: written and spelled-out forms must tokenize alike.
+        var written = await Speak(backend, new ZipVoiceRequest("zipvoice", "It costs $5.50 today.", Prompt(), Seed: 1));
+        var spelled = await Speak(backend, new ZipVoiceRequest("zipvoice", "It costs five dollars and fifty cents today.", Prompt(), Seed: 1));
+        Assert.Equal(spelled.Length, written.Length);
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     /// <summary>Accepted range of num_steps (the API contract).</summary>
     public const int MaxNumSteps = 32;
 
+    private readonly ITextNormalizer _normalizer;
     private readonly TtsSettings _settings;
     private readonly OnnxSessions _sessions;
     private readonly InferenceLimiter _limiter;
@@ -38,8 +39,9 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     public string DefaultVariant { get; }
 
     public ZipVoiceBackend(TtsSettings settings, IHostEnvironment environment, OnnxSessions sessions, InferenceLimiter limiter,
-        IPhonemizer phonemizer, ILogger<ZipVoiceBackend> logger)
+        IPhonemizer phonemizer, ITextNormalizer normalizer, ILogger<ZipVoiceBackend> logger)
     {
+        _normalizer = normalizer;
         _settings = settings;
         _sessions = sessions;
         _limiter = limiter;
@@ -134,10 +136,12 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
 
         // Tokenize and chunk eagerly so a bad request fails before any audio is promised.
         var prompt = PromptFor(variant, request.Prompt);
-        var promptTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(request.Prompt.Transcript));
+        // Upstream normalizes English (numbers through inflect) before tokenizing; ours reads numbers, money,
+        // dates and more, and leaves text that is mostly not Latin script (Chinese) as it is.
+        var promptTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(_normalizer.Normalize(request.Prompt.Transcript, NormalizationOptions.Default)));
         var promptIds = variant.Tokenizer.TokensToIds(promptTokens);
         if (promptIds.Length == 0) throw new InvalidRequestException("prompt_text gives no tokens this model knows.", "prompt_text");
-        var textTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(request.Text));
+        var textTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(_normalizer.Normalize(request.Text, NormalizationOptions.Default)));
         var maxTokens = ZipVoiceChunker.MaxTokens(prompt.Seconds, promptTokens.Count, request.Speed,
             request.MaxDuration is > 0 ? request.MaxDuration.Value : ZipVoiceChunker.ChunkSeconds);
         var chunks = ZipVoiceChunker.Chunk(textTokens, maxTokens)
