@@ -36,6 +36,8 @@ public sealed class TtsSettings
     /// <summary>0 means: number of cores on CPU, 2 on GPU.</summary>
     public int MaxConcurrentInferences { get; set; }
     public int MaxQueuedRequests { get; set; } = 64;
+    /// <summary>ONNX Runtime intra-op threads per session; 0 = its default (one per core).</summary>
+    public int OnnxIntraOpThreads { get; set; }
     /// <summary>Comma-separated; when non-empty every /v1 and /dev call needs a Bearer key.</summary>
     public string ApiKeys { get; set; } = "";
 

@@ -37,10 +37,17 @@ public sealed class OnnxSessions(TtsSettings settings, ILogger<OnnxSessions> log
         return (cpu, false);
     }
 
-    private static Microsoft.ML.OnnxRuntime.SessionOptions BaseOptions() => new()
+    private Microsoft.ML.OnnxRuntime.SessionOptions BaseOptions()
     {
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        // Each request's inference runs on one inter-op thread; intra-op threads parallelise the MatMuls.
-        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-    };
+        var options = new Microsoft.ML.OnnxRuntime.SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            // Each request's inference runs on one inter-op thread; intra-op threads parallelise the MatMuls.
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        // 0 keeps ONNX Runtime's default (one thread per core: best latency for one request). Under many
+        // concurrent requests, cores / max_concurrent_inferences avoids oversubscribing the CPU.
+        if (settings.OnnxIntraOpThreads > 0) options.IntraOpNumThreads = settings.OnnxIntraOpThreads;
+        return options;
+    }
 }

@@ -148,6 +148,20 @@ public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDis
     }
 
     [Fact]
+    public async Task A_pause_marker_adds_exactly_its_silence()
+    {
+        var first = await TokensOf("Hello there.");
+        var second = await TokensOf("And again.");
+        var response = await Speak(new { input = "Hello there. [pause:0.5s] And again.", voice = "af_standin_low", response_format = "pcm", stream = false });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var samples = Ffmpeg.DecodeToFloat(await response.Content.ReadAsByteArrayAsync(), inputFormat: "s16le");
+        var speech1 = KokoroStandin.SampleCount(first.Length + 2, 1f);
+        Assert.Equal(speech1 + 12000 + KokoroStandin.SampleCount(second.Length + 2, 1f), samples.Length);
+        Assert.All(samples.AsSpan(speech1, 12000).ToArray(), s => Assert.Equal(0f, s));
+        Assert.True(samples.AsSpan(speech1 + 12000, 2400).ToArray().Max() > 0.4f, "speech resumes after the pause");
+    }
+
+    [Fact]
     public async Task Unknown_voice_is_404_in_the_error_shape()
     {
         var response = await Speak(new { input = "Hello.", voice = "xx_nobody", response_format = "wav" });

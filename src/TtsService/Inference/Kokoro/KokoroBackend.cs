@@ -121,6 +121,11 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
         foreach (var piece in pieces)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (piece.PauseSeconds > 0)
+            {
+                yield return new AudioChunk(new float[(int)(piece.PauseSeconds * KokoroModel.SampleRate)], KokoroModel.SampleRate) { Text = "", Phonemes = "" };
+                continue;
+            }
             var ids = new long[piece.Ids.Count + 2];
             piece.Ids.CopyTo(ids, 1);
             var style = KokoroVoiceLibrary.StyleRow(table, piece.Ids.Count).ToArray();

@@ -28,13 +28,27 @@ public sealed class KokoroFrontend(ITextNormalizer normalizer, ITextChunker chun
     /// <summary>The phonemes Kokoro would speak for <paramref name="text"/> (normalized, vocabulary symbols only).</summary>
     public string Phonemize(string text, string langCode, NormalizationOptions options)
     {
+        // Pause markers are silence, not words.
+        text = string.Join(' ', PauseMarkup.Split(text).Where(p => p.PauseSeconds == 0).Select(p => p.Text));
         var clean = TextCleaner.StripControlCharacters(text);
         var normalized = options.Normalize && KokoroLanguageCodes.IsEnglish(langCode) ? normalizer.Normalize(clean, options) : clean;
         return vocab.Filter(g2p.Phonemize(normalized, langCode)).Trim();
     }
 
-    /// <summary>Yields phoneme-id pieces lazily, so the first sentence can be spoken before the rest is phonemized.</summary>
+    /// <summary>
+    /// Yields phoneme-id pieces lazily, so the first sentence can be spoken before the rest is phonemized.
+    /// <c>[pause:0.5s]</c> markers become silent pieces (<see cref="PauseMarkup"/>).
+    /// </summary>
     public IEnumerable<KokoroPiece> Pieces(string text, string langCode, NormalizationOptions options)
+    {
+        foreach (var (part, pause) in PauseMarkup.Split(text))
+        {
+            if (pause > 0) { yield return KokoroPiece.Silence(pause); continue; }
+            foreach (var piece in TextPieces(part, langCode, options)) yield return piece;
+        }
+    }
+
+    private IEnumerable<KokoroPiece> TextPieces(string text, string langCode, NormalizationOptions options)
     {
         var clean = TextCleaner.StripControlCharacters(text);
         var normalized = options.Normalize && KokoroLanguageCodes.IsEnglish(langCode) ? normalizer.Normalize(clean, options) : clean;
@@ -95,7 +109,11 @@ public sealed class KokoroFrontend(ITextNormalizer normalizer, ITextChunker chun
 /// <param name="Text">The text this piece speaks (for captions).</param>
 /// <param name="Phonemes">Its phonemes, vocabulary symbols only.</param>
 /// <param name="Ids">Vocab ids without pads, at most 510.</param>
-public sealed record KokoroPiece(string Text, string Phonemes, List<long> Ids);
+/// <param name="PauseSeconds">When above 0, this piece is that much silence instead of speech.</param>
+public sealed record KokoroPiece(string Text, string Phonemes, List<long> Ids, double PauseSeconds = 0)
+{
+    public static KokoroPiece Silence(double seconds) => new("", "", [], seconds);
+}
 
 /// <summary>Kokoro's one-letter language codes (hexgrad/kokoro pipeline.py); the voice id's first letter is the default.</summary>
 public static class KokoroLanguageCodes
