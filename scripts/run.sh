@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh runtime
 models/download.sh || echo "run: some models could not be downloaded; the service starts anyway and /ready says what is missing." >&2
-exec dotnet run --project src/TtsService -c Release -- "$@"
+# The repository root is the content root: models/, data/, appsettings.json and .env are found there
+# (dotnet run would otherwise start in src/TtsService).
+exec dotnet run --project src/TtsService -c Release -- --contentRoot "$(pwd)" "$@"

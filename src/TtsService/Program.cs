@@ -62,7 +62,10 @@ builder.Services.AddSingleton<SpeechEndpoints.IOpenAiSpeechHandler, ZipVoiceEndp
 var app = builder.Build();
 
 // Request logging outermost, so it records the status the error handler finally sent (not a 500 for every typed 4xx).
-app.UseSerilogRequestLogging();
+app.UseSerilogRequestLogging(o => o.GetLevel = (http, _, error) =>
+    // A 503 is a known state (a model is missing; /ready says which), not a bug: warn, do not page anyone.
+    error is not null || (http.Response.StatusCode >= 500 && http.Response.StatusCode != 503) ? Serilog.Events.LogEventLevel.Error
+    : http.Response.StatusCode >= 400 ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information);
 app.UseServiceErrors();
 app.UseHttpMetrics();
 app.UseMiddleware<ApiKeyMiddleware>();
