@@ -50,6 +50,8 @@ public static class ErrorResponses
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // Messages quote names ('af_x'); keep them readable instead of \u0027. Served as application/json only.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>Maps exceptions to status and error body; anything unexpected is a 500 and is logged.</summary>

@@ -19,7 +19,7 @@ public sealed class GracefulShutdownTests(KokoroStandinModels models) : IClassFi
         var data = Directory.CreateTempSubdirectory("tts-shutdown").FullName;
         var dll = Path.Combine(AppContext.BaseDirectory, "TtsService.dll");
         using var service = Process.Start(new ProcessStartInfo("dotnet",
-            $"\"{dll}\" --urls http://127.0.0.1:{port} --models_dir \"{models.Dir}\" --zipvoice_cache_dir \"{data}/voices\" --download_dir \"{data}/dl\" --shutdown_timeout_seconds 60")
+            $"\"{dll}\" --urls http://127.0.0.1:{port} --models_dir \"{models.Dir}\" --zipvoice_cache_dir \"{data}/voices\" --download_dir \"{data}/dl\" --shutdown_timeout_seconds 60 --max_input_chars 100000")
         {
             WorkingDirectory = data,
             RedirectStandardOutput = true,
@@ -35,18 +35,22 @@ public sealed class GracefulShutdownTests(KokoroStandinModels models) : IClassFi
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
             await WaitHealthy(http);
 
-            var text = string.Join(' ', Enumerable.Repeat("A long answer keeps streaming while the service is asked to stop.", 150));
+            var text = string.Join(' ', Enumerable.Repeat("A long answer keeps streaming while the service is asked to stop.", 600));
             var body = new { input = text, voice = "af_standin_low", response_format = "pcm" };
-            var expected = (await (await http.PostAsJsonAsync("/v1/audio/speech", body with { })).Content.ReadAsByteArrayAsync()).Length;
+            var whole = await http.PostAsJsonAsync("/v1/audio/speech", body with { });
+            Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+            var expected = (await whole.Content.ReadAsByteArrayAsync()).Length;
 
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/speech") { Content = JsonContent.Create(new { body.input, body.voice, body.response_format, stream = true }) };
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var stream = await response.Content.ReadAsStreamAsync();
             var buffer = new byte[64 * 1024];
             long received = await stream.ReadAsync(buffer);
             Assert.True(received > 0);
 
-            // Not reading for a moment keeps the server blocked mid-response while SIGTERM arrives.
+            // Not reading for a moment keeps the server blocked mid-response while SIGTERM arrives (the
+            // response, ~40 MB, is far larger than what the socket buffers can absorb).
             Process.Start("kill", $"-TERM {service.Id}")!.WaitForExit();
             await Task.Delay(1000);
             Assert.False(service.HasExited, "the host must wait for the in-flight request");
