@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Text;
 using TtsService.Audio;
 using TtsService.Audio.Dsp;
 using TtsService.Downloads;
@@ -17,8 +18,10 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
 {
     /// <param name="backend">Metrics label: which backend produced the audio.</param>
     /// <param name="saveCopy">Also keep the file for <c>GET /v1/download/...</c> (<c>return_download_link</c>).</param>
+    /// <param name="sse">OpenAI's <c>stream_format: "sse"</c>: server-sent events <c>speech.audio.delta</c>
+    /// (base64 audio) then <c>speech.audio.done</c>, instead of raw bytes.</param>
     public async Task WriteAsync(HttpContext http, IAsyncEnumerable<AudioChunk> audio, AudioFormat format,
-        bool stream, float volume, string fileStem = "speech", string backend = "kokoro", bool saveCopy = false)
+        bool stream, float volume, string fileStem = "speech", string backend = "kokoro", bool saveCopy = false, bool sse = false)
     {
         var cancellationToken = http.RequestAborted;
         var started = Stopwatch.GetTimestamp();
@@ -42,7 +45,7 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
         {
             using var copy = saveCopy ? downloads.Begin(format) : null;
             if (copy is not null) http.Response.Headers["X-Download-Path"] = $"/v1/download/{copy.Name}";
-            await WriteChunksAsync(http, chunks, first, format, stream, volume, fileStem, started, backend, copy?.Stream, cancellationToken);
+            await WriteChunksAsync(http, chunks, first, format, stream || sse, volume, fileStem, started, backend, copy?.Stream, sse, cancellationToken);
             if (copy is not null) await copy.CommitAsync(cancellationToken);
         }
         finally
@@ -63,11 +66,11 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
         ServiceMetrics.TimeToFirstByte.WithLabels(backend).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
 
     private async Task WriteChunksAsync(HttpContext http, ChunkCursor chunks, AudioChunk first, AudioFormat format, bool stream,
-        float volume, string fileStem, long started, string backend, Stream? copy, CancellationToken cancellationToken)
+        float volume, string fileStem, long started, string backend, Stream? copy, bool sse, CancellationToken cancellationToken)
     {
         var response = http.Response;
-        response.ContentType = format.ContentType();
-        response.Headers.ContentDisposition = $"attachment; filename=\"{fileStem}.{format.FileExtension()}\"";
+        response.ContentType = sse ? "text/event-stream" : format.ContentType();
+        if (!sse) response.Headers.ContentDisposition = $"attachment; filename=\"{fileStem}.{format.FileExtension()}\"";
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
 
         if (stream)
@@ -79,13 +82,18 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
             {
                 encoder.Write(AudioVolume.Applied(current.Samples, volume), buffer);
                 var firstWrite = !response.HasStarted;
-                await FlushAsync(response, buffer, copy, cancellationToken);
+                await FlushAsync(response, buffer, copy, sse, cancellationToken);
                 if (firstWrite && response.HasStarted) FirstBytes(started, backend);
                 if (!await chunks.MoveNextAsync()) break;
                 current = chunks.Current;
             }
             encoder.Complete(buffer);
-            await FlushAsync(response, buffer, copy, cancellationToken);
+            await FlushAsync(response, buffer, copy, sse, cancellationToken);
+            if (sse)
+            {
+                await response.Body.WriteAsync("data: {\"type\":\"speech.audio.done\"}\n\n"u8.ToArray(), cancellationToken);
+                await response.Body.FlushAsync(cancellationToken);
+            }
             return;
         }
 
@@ -100,14 +108,18 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
         }
         response.ContentLength = buffer.WrittenCount;
         FirstBytes(started, backend);
-        await FlushAsync(response, buffer, copy, cancellationToken);
+        await FlushAsync(response, buffer, copy, sse, cancellationToken);
     }
 
-    private static async Task FlushAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, Stream? copy, CancellationToken cancellationToken)
+    private static async Task FlushAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, Stream? copy, bool sse, CancellationToken cancellationToken)
     {
         if (buffer.WrittenCount == 0) return;
         if (copy is not null) await copy.WriteAsync(buffer.WrittenMemory, cancellationToken);
-        await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        if (sse)
+            await response.Body.WriteAsync(Encoding.UTF8.GetBytes(
+                $"data: {{\"type\":\"speech.audio.delta\",\"audio\":\"{Convert.ToBase64String(buffer.WrittenSpan)}\"}}\n\n"), cancellationToken);
+        else
+            await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
         buffer.ResetWrittenCount();
     }

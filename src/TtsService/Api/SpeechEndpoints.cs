@@ -43,7 +43,7 @@ public static class SpeechEndpoints
                  ?? throw new BackendUnavailableException($"Model '{request.Model}' cannot be used on /v1/audio/speech in this build."),
         };
         await writer.WriteAsync(http, audio, request.Format, request.Stream ?? true, request.EffectiveVolume,
-            backend: backend.Name, saveCopy: request.ReturnDownloadLink == true);
+            backend: backend.Name, saveCopy: request.ReturnDownloadLink == true, sse: request.IsSse);
     }
 
     public static KokoroRequest ToKokoro(SpeechRequest request) => new(

@@ -25,6 +25,11 @@ public sealed record SpeechRequest : IValidatedRequest
     public string? LangCode { get; init; }
     public NormalizationOptions? NormalizationOptions { get; init; }
     public bool? ReturnDownloadLink { get; init; }
+    /// <summary>OpenAI's <c>stream_format</c>: "audio" (raw bytes, the default) or "sse" (server-sent events).</summary>
+    public string? StreamFormat { get; init; }
+    /// <summary>OpenAI's voice instructions (gpt-4o-mini-tts); accepted for compatibility, not used by these models.</summary>
+    public string? Instructions { get; init; }
+    public bool IsSse => string.Equals(StreamFormat, "sse", StringComparison.OrdinalIgnoreCase);
 
     // ZipVoice fields (used when model is zipvoice*).
     public string? PromptText { get; init; }
@@ -53,6 +58,8 @@ public sealed record SpeechRequest : IValidatedRequest
             throw new InvalidRequestException($"num_steps must be between 1 and 32 (got {n}).", "num_steps", "invalid_num_steps");
         if (LangCode is { Length: not 1 })
             throw new InvalidRequestException($"lang_code must be one letter such as 'a' (American English) or 'b' (British English).", "lang_code", "invalid_lang_code");
+        if (StreamFormat is not null && !IsSse && !string.Equals(StreamFormat, "audio", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidRequestException($"stream_format must be 'audio' or 'sse' (got '{StreamFormat}').", "stream_format", "invalid_stream_format");
         _ = Format; // throws 400 for an unknown response_format
     }
 }

@@ -17,7 +17,7 @@ public sealed class BackendManager(IEnumerable<ISpeechBackend> backends)
     {
         var id = (modelId ?? "").Trim().ToLowerInvariant();
         var backend = _backends.FirstOrDefault(b => b.Handles(id))
-            ?? throw new NotFoundException($"Model '{modelId}' does not exist. Known: tts-1, tts-1-hd, kokoro, zipvoice, zipvoice_distill, zipvoice_dialog, zipvoice_dialog_stereo.", "model", "model_not_found");
+            ?? throw new NotFoundException($"Model '{modelId}' does not exist. Known: {string.Join(", ", _backends.SelectMany(b => b.Status.Models))}.", "model", "model_not_found");
         EnsureReady(backend);
         return backend;
     }

@@ -162,6 +162,27 @@ public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDis
     }
 
     [Fact]
+    public async Task Sse_stream_format_sends_openai_delta_events_that_join_into_the_audio()
+    {
+        const string text = "Server sent events. Two sentences.";
+        var whole = await (await Speak(new { model = "gpt-4o-mini-tts", input = text, voice = "af_standin_low", response_format = "pcm", stream = false }))
+            .Content.ReadAsByteArrayAsync();
+        var response = await Speak(new { model = "gpt-4o-mini-tts", input = text, voice = "af_standin_low", response_format = "pcm", stream_format = "sse", instructions = "Speak calmly." });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement).ToList();
+        Assert.Equal("speech.audio.done", events[^1].GetProperty("type").GetString());
+        var deltas = events[..^1];
+        Assert.NotEmpty(deltas);
+        Assert.All(deltas, e => Assert.Equal("speech.audio.delta", e.GetProperty("type").GetString()));
+        Assert.Equal(whole, deltas.SelectMany(e => Convert.FromBase64String(e.GetProperty("audio").GetString()!)).ToArray());
+
+        var bad = await Speak(new { input = text, voice = "af_standin_low", stream_format = "websocket" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task Unknown_voice_is_404_in_the_error_shape()
     {
         var response = await Speak(new { input = "Hello.", voice = "xx_nobody", response_format = "wav" });

@@ -14,7 +14,8 @@ public sealed record KokoroRequest(string Input, string Voice, float Speed, stri
 /// </summary>
 public sealed class KokoroBackend : ISpeechBackend, IDisposable
 {
-    public static readonly string[] ModelIds = ["kokoro", "tts-1", "tts-1-hd"];
+    /// <summary>Kokoro answers OpenAI's model names too, so SDK code written for OpenAI runs unchanged.</summary>
+    public static readonly string[] ModelIds = ["kokoro", "tts-1", "tts-1-hd", "gpt-4o-mini-tts"];
 
     /// <summary>File names tried in <c>models_dir/kokoro</c>, most common first.</summary>
     public static readonly string[] ModelFileNames =
