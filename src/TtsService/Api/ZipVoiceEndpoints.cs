@@ -119,7 +119,8 @@ public static class ZipVoiceEndpoints
         request.Validate(settings);
         var synthesizer = backends.Get<IZipVoiceSynthesizer>();
         var audio = Speak(synthesizer, request, promptFile, prompts, cancellationToken);
-        await writer.WriteAsync(http, audio, request.Format, request.Stream ?? true, request.EffectiveVolume, "zipvoice");
+        await writer.WriteAsync(http, audio, request.Format, request.Stream ?? true, request.EffectiveVolume, "zipvoice",
+            backend: "zipvoice", saveCopy: request.ReturnDownloadLink == true, sse: request.IsSse);
     }
 
     /// <summary>Resolves the prompt, then streams the backend's audio. Runs inside the response writer's first read, so failures still become JSON errors.</summary>
