@@ -67,6 +67,8 @@ public static class ErrorResponses
                 return true;
             }
             var (status, detail) = Describe(exception);
+            // Messages may quote what the caller sent (a voice field can hold a base64 prompt): keep logs and bodies short.
+            detail = detail with { Message = Shorten(detail.Message) };
             if (status >= 500 && exception is not ServiceException)
                 logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
             else
@@ -87,6 +89,11 @@ public static class ErrorResponses
             InvalidDataException e => (400, new ErrorDetail(e.Message, "invalid_request_error", null, "invalid_request")),
             _ => (500, new ErrorDetail("Internal server error.", "server_error", null, "internal_error")),
         };
+
+        private const int MaxMessageLength = 500;
+
+        private static string Shorten(string message) =>
+            message.Length <= MaxMessageLength ? message : message[..MaxMessageLength] + $"… ({message.Length - MaxMessageLength} more characters)";
 
         private static string Unwrap(BadHttpRequestException e) =>
             e.InnerException is JsonException json ? $"Request body is not valid JSON: {json.Message}" : e.Message;

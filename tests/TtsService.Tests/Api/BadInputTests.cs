@@ -65,6 +65,16 @@ public sealed class BadInputTests : IClassFixture<KokoroStandinModels>, IDisposa
     }
 
     [Fact]
+    public async Task A_huge_bad_value_is_not_echoed_back_in_full()
+    {
+        var payload = "base64+" + new string('A', 200_000);
+        var response = await _client.PostAsJsonAsync("/v1/audio/speech", new { input = "Hi", voice = payload });
+        Assert.True((int)response.StatusCode is 400 or 404);
+        var message = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("message").GetString()!;
+        Assert.True(message.Length < 1000, $"{message.Length} characters");
+    }
+
+    [Fact]
     public async Task Invalid_utf8_is_400()
     {
         var bytes = "{\"input\": \"caf"u8.ToArray().Concat(new byte[] { 0xC3, 0x28, 0xFF }).Concat("\", \"voice\": \"af_standin_low\"}"u8.ToArray()).ToArray();
