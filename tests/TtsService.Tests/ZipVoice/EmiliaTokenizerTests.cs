@@ -54,6 +54,30 @@ public sealed class EmiliaTokenizerTests
     }
 
     [Fact]
+    public void Ellipsis_and_inverted_marks_glue_the_next_clause_as_piper_does()
+    {
+        // espeak-ng gives "…", "¡", "¿" CLAUSE_SEMICOLON | CLAUSE_OPTIONAL_SPACE_AFTER; piper masks with
+        // 0x000FFFFF, so none of its terminator cases match: no mark, no space, next clause follows directly.
+        Assert.Equal("wˈeɪtwˌʌt?", string.Concat(EmiliaTokenizer.PiperTokens("wˈe^ɪt… wˌʌt?")));
+        Assert.Equal("ˈoʊlæ!", string.Concat(EmiliaTokenizer.PiperTokens("¡ ˈo^ʊlæ!")));
+        // The space piper writes after a comma is not a word gap and stays.
+        Assert.Equal("wˈɛl, ˌoʊkˈeɪ.", string.Concat(EmiliaTokenizer.PiperTokens("wˈɛl, … ˌo^ʊkˈe^ɪ.")));
+    }
+
+    [SkippableFact]
+    public void Ellipsis_in_text_glues_words_end_to_end()
+    {
+        var espeak = new EspeakPhonemizer();
+        Skip.IfNot(espeak.IsAvailable, "espeak-ng is not installed");
+        var tokenizer = new EmiliaTokenizer(Tokens, espeak, null);
+        // map_punctuations turns "..." into "…"; espeak-ng en-us: wait → wˈeɪt, what → wˌʌt (or wˈʌt).
+        var tokens = string.Concat(tokenizer.TextToTokens("Wait... what?"));
+        Assert.DoesNotContain(" ", tokens);
+        Assert.StartsWith("wˈeɪtw", tokens);
+        Assert.EndsWith("?", tokens);
+    }
+
+    [Fact]
     public void Chinese_uses_the_lexicon_with_longest_match()
     {
         var tokenizer = new EmiliaTokenizer(Tokens, new EspeakPhonemizer(), PinyinLexicon.Parse(ZipVoiceStandin.Lexicon));

@@ -206,8 +206,10 @@ public sealed partial class EmiliaTokenizer
     /// <c>phonemize_eSpeak</c> (rhasspy/piper-phonemize <c>src/phonemize.cpp</c>) returns: no tie
     /// characters, NFD, and only clause punctuation: after a comma, colon or semicolon the mark and a
     /// space, after a full stop, question or exclamation mark the mark alone (the next sentence follows
-    /// directly); dashes end a clause as a semicolon does (espeak-ng's punct_attributes); quotes,
-    /// brackets and the ellipsis leave no token.
+    /// directly); dashes end a clause as a semicolon does (espeak-ng's punct_attributes); quotes and
+    /// brackets leave no token. The ellipsis and ¡ ¿ end a clause whose terminator carries
+    /// CLAUSE_OPTIONAL_SPACE_AFTER, which piper's mask (0x000FFFFF) keeps, so it matches none of its
+    /// cases: no mark and no space, and the next clause's phonemes follow directly ("wˈeɪtwˌʌt?").
     /// </summary>
     public static List<string> PiperTokens(string espeakIpa)
     {
@@ -217,8 +219,11 @@ public sealed partial class EmiliaTokenizer
 
         var sb = new StringBuilder(text.Length);
         var sentenceEnded = false;
+        var glued = false;
         foreach (var c in text)
         {
+            if (glued && char.IsWhiteSpace(c)) continue;
+            glued = false;
             switch (c)
             {
                 case ',' or ':' or ';':
@@ -227,7 +232,12 @@ public sealed partial class EmiliaTokenizer
                     TrimSpaces(sb); sb.Append("; "); sentenceEnded = false; break;
                 case '.' or '?' or '!':
                     TrimSpaces(sb); sb.Append(c); sentenceEnded = true; break;
-                case '"' or '«' or '»' or '“' or '”' or '(' or ')' or '¡' or '¿' or '…':
+                case '…' or '¡' or '¿':
+                    // Only a word gap goes; the space piper writes after , : ; stays.
+                    if (!sentenceEnded && !(sb.Length >= 2 && sb[^1] == ' ' && sb[^2] is ',' or ':' or ';')) TrimSpaces(sb);
+                    glued = true;
+                    break;
+                case '"' or '«' or '»' or '“' or '”' or '(' or ')':
                     if (!sentenceEnded && sb.Length > 0 && sb[^1] != ' ') sb.Append(' ');
                     break;
                 default:
