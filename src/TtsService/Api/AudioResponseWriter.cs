@@ -20,8 +20,10 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
     /// <param name="saveCopy">Also keep the file for <c>GET /v1/download/...</c> (<c>return_download_link</c>).</param>
     /// <param name="sse">OpenAI's <c>stream_format: "sse"</c>: server-sent events <c>speech.audio.delta</c>
     /// (base64 audio) then <c>speech.audio.done</c>, instead of raw bytes.</param>
+    /// <param name="copyFormat">Format of the saved copy (Kokoro-FastAPI's <c>download_format</c>); the response's when null.</param>
     public async Task WriteAsync(HttpContext http, IAsyncEnumerable<AudioChunk> audio, AudioFormat format,
-        bool stream, float volume, string fileStem = "speech", string backend = "kokoro", bool saveCopy = false, bool sse = false)
+        bool stream, float volume, string fileStem = "speech", string backend = "kokoro", bool saveCopy = false, bool sse = false,
+        AudioFormat? copyFormat = null)
     {
         var cancellationToken = http.RequestAborted;
         var started = Stopwatch.GetTimestamp();
@@ -43,9 +45,12 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
         var first = chunks.Current;
         try
         {
-            using var copy = saveCopy ? downloads.Begin(format) : null;
+            var savedFormat = copyFormat ?? format;
+            using var copy = saveCopy ? downloads.Begin(savedFormat) : null;
             if (copy is not null) http.Response.Headers["X-Download-Path"] = $"/v1/download/{copy.Name}";
-            await WriteChunksAsync(http, chunks, first, format, stream || sse, volume, fileStem, started, backend, copy?.Stream, sse, cancellationToken);
+            // Same format: the copy is the response's bytes. Another format: its own encoder on the same samples.
+            var copyTarget = copy is null ? null : new CopyTarget(copy.Stream, savedFormat == format ? null : savedFormat);
+            await WriteChunksAsync(http, chunks, first, format, stream || sse, volume, fileStem, started, backend, copyTarget, sse, cancellationToken);
             if (copy is not null) await copy.CommitAsync(cancellationToken);
         }
         finally
@@ -66,21 +71,29 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
         ServiceMetrics.TimeToFirstByte.WithLabels(backend).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
 
     private async Task WriteChunksAsync(HttpContext http, ChunkCursor chunks, AudioChunk first, AudioFormat format, bool stream,
-        float volume, string fileStem, long started, string backend, Stream? copy, bool sse, CancellationToken cancellationToken)
+        float volume, string fileStem, long started, string backend, CopyTarget? copyTarget, bool sse,
+        CancellationToken cancellationToken)
     {
+        var copy = copyTarget is { TranscodeTo: null } ? copyTarget.Stream : null;
         var response = http.Response;
         response.ContentType = sse ? "text/event-stream" : format.ContentType();
         if (!sse) response.Headers.ContentDisposition = $"attachment; filename=\"{fileStem}.{format.FileExtension()}\"";
+        // Generated audio is never the same twice; as Kokoro-FastAPI, tell caches so on every response.
+        response.Headers.CacheControl = "no-cache";
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
 
         if (stream)
         {
-            response.Headers.CacheControl = "no-cache";
+            // nginx buffers proxied responses by default, which would hold the first sentence back.
+            response.Headers["X-Accel-Buffering"] = "no";
             using var encoder = encoders.Create(format, new EncoderOptions(first.SampleRate, first.Channels, Streaming: true));
+            using var transcoder = Transcoder(copyTarget, first, streaming: true, totalFrames: null);
             var current = first;
             while (true)
             {
-                encoder.Write(AudioVolume.Applied(current.Samples, volume), buffer);
+                var samples = AudioVolume.Applied(current.Samples, volume);
+                encoder.Write(samples, buffer);
+                if (transcoder is not null) await transcoder.WriteAsync(samples, cancellationToken);
                 var firstWrite = !response.HasStarted;
                 await FlushAsync(response, buffer, copy, sse, cancellationToken);
                 if (firstWrite && response.HasStarted) FirstBytes(started, backend);
@@ -89,6 +102,7 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
             }
             encoder.Complete(buffer);
             await FlushAsync(response, buffer, copy, sse, cancellationToken);
+            if (transcoder is not null) await transcoder.CompleteAsync(cancellationToken);
             if (sse)
             {
                 await response.Body.WriteAsync("data: {\"type\":\"speech.audio.done\"}\n\n"u8.ToArray(), cancellationToken);
@@ -106,9 +120,52 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
             foreach (var chunk in all) encoder.Write(chunk, buffer);
             encoder.Complete(buffer);
         }
+        using (var transcoder = Transcoder(copyTarget, first, streaming: false, totalFrames))
+        {
+            if (transcoder is not null)
+            {
+                foreach (var chunk in all) await transcoder.WriteAsync(chunk, cancellationToken);
+                await transcoder.CompleteAsync(cancellationToken);
+            }
+        }
         response.ContentLength = buffer.WrittenCount;
         FirstBytes(started, backend);
         await FlushAsync(response, buffer, copy, sse, cancellationToken);
+    }
+
+    /// <summary>Where the saved copy goes, and the format to re-encode it in when that differs from the response's.</summary>
+    private sealed record CopyTarget(Stream Stream, AudioFormat? TranscodeTo);
+
+    private CopyTranscoder? Transcoder(CopyTarget? target, AudioChunk first, bool streaming, long? totalFrames) =>
+        target?.TranscodeTo is { } to
+            ? new CopyTranscoder(encoders.Create(to, new EncoderOptions(first.SampleRate, first.Channels, streaming, totalFrames)), target.Stream)
+            : null;
+
+    /// <summary>Encodes the saved copy in its own format, writing to the copy's file as it goes.</summary>
+    private sealed class CopyTranscoder(IAudioEncoder encoder, Stream target) : IDisposable
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+
+        public Task WriteAsync(float[] samples, CancellationToken cancellationToken)
+        {
+            encoder.Write(samples, _buffer);
+            return FlushAsync(cancellationToken);
+        }
+
+        public Task CompleteAsync(CancellationToken cancellationToken)
+        {
+            encoder.Complete(_buffer);
+            return FlushAsync(cancellationToken);
+        }
+
+        private async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (_buffer.WrittenCount == 0) return;
+            await target.WriteAsync(_buffer.WrittenMemory, cancellationToken);
+            _buffer.ResetWrittenCount();
+        }
+
+        public void Dispose() => encoder.Dispose();
     }
 
     private static async Task FlushAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, Stream? copy, bool sse, CancellationToken cancellationToken)

@@ -31,6 +31,10 @@ public static class CaptionedSpeechEndpoints
         var volume = request.EffectiveVolume;
         var cancellationToken = http.RequestAborted;
         var chunks = kokoro.SynthesizeAsync(SpeechEndpoints.ToKokoro(request), cancellationToken);
+        var withTimestamps = request.ReturnTimestamps ?? true;
+        // Kokoro-FastAPI's headers: a file name for clients that save the body, and no caching of generated audio.
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"speech.{format.FileExtension()}\"";
+        http.Response.Headers.CacheControl = "no-cache";
         var json = ErrorResponses.JsonOptions;
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         double offset = 0;
@@ -47,11 +51,12 @@ public static class CaptionedSpeechEndpoints
                     {
                         encoder = encoders.Create(format, new EncoderOptions(chunk.SampleRate, chunk.Channels, Streaming: true));
                         http.Response.ContentType = "application/x-ndjson";
+                        http.Response.Headers["X-Accel-Buffering"] = "no";
                     }
-                    var (words, fromDurations) = Timestamps(chunk, kokoro, offset);
+                    var (words, fromDurations) = withTimestamps ? Timestamps(chunk, offset) : ([], false);
                     offset += (double)chunk.Samples.Length / chunk.Channels / chunk.SampleRate;
                     encoder.Write(AudioVolume.Applied(chunk.Samples, volume), buffer);
-                    await WriteLineAsync(http, new CaptionedSpeech(Convert.ToBase64String(buffer.WrittenSpan), format.FileExtension(), words, Source(fromDurations)), json, cancellationToken);
+                    await WriteLineAsync(http, new CaptionedSpeech(Convert.ToBase64String(buffer.WrittenSpan), format.FileExtension(), words, withTimestamps ? Source(fromDurations) : "none"), json, cancellationToken);
                     buffer.ResetWrittenCount();
                 }
                 if (encoder is null) return;
@@ -68,7 +73,7 @@ public static class CaptionedSpeechEndpoints
         var sampleRate = KokoroModel.SampleRate;
         await foreach (var chunk in chunks)
         {
-            var (words, fromDurations) = Timestamps(chunk, kokoro, offset);
+            var (words, fromDurations) = withTimestamps ? Timestamps(chunk, offset) : ([], false);
             allFromDurations &= fromDurations;
             timestamps.AddRange(words);
             offset += (double)chunk.Samples.Length / chunk.SampleRate;
@@ -81,11 +86,11 @@ public static class CaptionedSpeechEndpoints
             encoder.Complete(buffer);
         }
         await http.Response.WriteAsJsonAsync(
-            new CaptionedSpeech(Convert.ToBase64String(buffer.WrittenSpan), format.FileExtension(), timestamps, Source(allFromDurations && timestamps.Count > 0)),
+            new CaptionedSpeech(Convert.ToBase64String(buffer.WrittenSpan), format.FileExtension(), timestamps, withTimestamps ? Source(allFromDurations && timestamps.Count > 0) : "none"),
             json, cancellationToken);
     }
 
-    private static (List<WordTimestamp>, bool) Timestamps(AudioChunk chunk, KokoroBackend kokoro, double offset) =>
+    private static (List<WordTimestamp>, bool) Timestamps(AudioChunk chunk, double offset) =>
         WordTimestamps.ForChunk(chunk.Text ?? "", chunk.Phonemes ?? "", chunk.Durations, chunk.Samples.Length, chunk.SampleRate, offset);
 
     private static string Source(bool fromDurations) => fromDurations ? "model_durations" : "estimate";

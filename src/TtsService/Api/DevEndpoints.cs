@@ -22,9 +22,9 @@ public static class DevEndpoints
                 throw new InvalidRequestException("text is required.", "text", "empty_input");
             if (request.Text.Length > settings.MaxInputChars)
                 throw new InvalidRequestException($"text is {request.Text.Length} characters; the limit is {settings.MaxInputChars}.", "text", "input_too_long");
-            var language = (request.Language ?? "a").Trim().ToLowerInvariant();
+            var language = KokoroLangCodes.Normalize(request.Language ?? "a")!;
             if (language.Length != 1)
-                throw new InvalidRequestException("language must be a Kokoro lang_code such as 'a' (American English).", "language", "invalid_lang_code");
+                throw new InvalidRequestException("language must be a Kokoro lang_code such as 'a' (American English) or an alias such as 'en-us'.", "language", "invalid_lang_code");
             var frontend = backends.Get<KokoroBackend>().Frontend!;
             var phonemes = frontend.Phonemize(request.Text, language, NormalizationOptions.Default);
             return TypedResults.Ok(new PhonemizeResponse(phonemes, frontend.Vocab.Encode(phonemes)));

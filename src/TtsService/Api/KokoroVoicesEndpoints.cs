@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using TtsService.Errors;
 using TtsService.Inference;
 using TtsService.Inference.Kokoro;
@@ -9,13 +11,23 @@ namespace TtsService.Api;
 /// <summary>Kokoro voice listing and mixing: <c>GET /v1/audio/voices</c>, <c>POST /v1/audio/voices/combine</c>.</summary>
 public static class KokoroVoicesEndpoints
 {
-    public sealed record VoiceList(IReadOnlyList<string> Voices);
+    public sealed record VoiceEntry(string Id, string Name);
+    public sealed record VoiceList(IReadOnlyList<VoiceEntry> Voices);
+    public sealed record LegacyVoiceList(IReadOnlyList<string> Voices);
 
     public static RouteGroupBuilder MapKokoroVoices(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/audio/voices", (BackendManager manager) =>
-                TypedResults.Ok(new VoiceList(manager.Get<KokoroBackend>().Voices.Names)))
-            .WithTags("Voices");
+        // Kokoro-FastAPI's shape: {"voices": [{"id", "name"}]}, which Open WebUI reads (voice["id"]);
+        // ?legacy=true gives its older list of plain names.
+        v1.MapGet("/audio/voices", Results<Ok<VoiceList>, Ok<LegacyVoiceList>> (BackendManager manager, bool? legacy) =>
+            {
+                var names = manager.Get<KokoroBackend>().Voices.Names;
+                return legacy == true
+                    ? TypedResults.Ok(new LegacyVoiceList(names))
+                    : TypedResults.Ok(new VoiceList(names.Select(n => new VoiceEntry(n, n)).ToList()));
+            })
+            .WithTags("Voices")
+            .WithSummary("Kokoro voices: {\"voices\": [{\"id\", \"name\"}]}, or plain names with ?legacy=true");
 
         v1.MapPost("/audio/voices/combine", CombineAsync)
             .WithTags("Voices")
@@ -34,11 +46,21 @@ public static class KokoroVoicesEndpoints
         catch (JsonException e) { throw new InvalidRequestException($"Request body is not valid JSON: {e.Message}", "voices", "invalid_json"); }
         var spec = MixSpec(body);
         var table = kokoro.Voices.Resolve(spec);
-        var name = string.Join('+', KokoroVoiceLibrary.ParseMix(spec).Select(p => p.Weight == 1 ? p.Name : $"{p.Name}({p.Weight:0.###})"));
+        var name = CanonicalName(KokoroVoiceLibrary.ParseMix(spec));
         if (!kokoro.Voices.Contains(name)) kokoro.Voices.Add(name, table);
         http.Response.Headers["X-Voice-Name"] = name;
+        http.Response.Headers.CacheControl = "no-cache";
         return TypedResults.File(MemoryMarshal.AsBytes(table.AsSpan()).ToArray(), "application/octet-stream", $"{name}.bin");
     }
+
+    /// <summary>"af_bella(2)+af_sky-af_nicole(0.5)": the parts in order with their sign, weight 1 left out.</summary>
+    private static string CanonicalName(IReadOnlyList<(string Name, double Weight)> parts) =>
+        string.Concat(parts.Select((p, i) =>
+        {
+            var sign = p.Weight < 0 ? "-" : i == 0 ? "" : "+";
+            var weight = Math.Abs(p.Weight);
+            return weight == 1 ? $"{sign}{p.Name}" : string.Create(CultureInfo.InvariantCulture, $"{sign}{p.Name}({weight:0.###})");
+        }));
 
     private static string MixSpec(JsonElement body)
     {
@@ -50,8 +72,9 @@ public static class KokoroVoicesEndpoints
                 => string.Join('+', body.EnumerateArray().Select(e => e.GetString())),
             _ => null,
         };
-        if (string.IsNullOrWhiteSpace(spec) || !spec.Contains('+'))
-            throw new InvalidRequestException("Give at least two voices to combine: \"af_bella+af_sky\", [\"af_bella\", \"af_sky\"] or {\"voices\": ...}.", "voices", "invalid_voice_mix");
+        // One voice is accepted too (Kokoro-FastAPI returns its style file), so a client can fetch any voice's table.
+        if (string.IsNullOrWhiteSpace(spec))
+            throw new InvalidRequestException("Give the voices to combine: \"af_bella+af_sky\", \"af_bella(2)-af_sky\", [\"af_bella\", \"af_sky\"] or {\"voices\": ...}.", "voices", "invalid_voice_mix");
         return spec;
     }
 }

@@ -7,7 +7,7 @@ using TtsService.Text;
 namespace TtsService.Api;
 
 /// <summary><c>POST /v1/audio/speech</c>: OpenAI's speech endpoint, routed by <c>model</c> through the <see cref="BackendManager"/>.</summary>
-public static class SpeechEndpoints
+public static partial class SpeechEndpoints
 {
     /// <summary>Speaks an OpenAI-style request on a non-Kokoro backend (ZipVoice registers one).</summary>
     public interface IOpenAiSpeechHandler
@@ -35,7 +35,7 @@ public static class SpeechEndpoints
     private static async Task SpeakAsync(HttpContext http, SpeechRequest request, BackendManager backends,
         AudioResponseWriter writer, IEnumerable<IOpenAiSpeechHandler> handlers)
     {
-        var backend = backends.Resolve(request.Model ?? "kokoro");
+        var backend = backends.Resolve(CanonicalModel(request.Model));
         var audio = backend switch
         {
             KokoroBackend kokoro => kokoro.SynthesizeAsync(ToKokoro(request), http.RequestAborted),
@@ -43,13 +43,28 @@ public static class SpeechEndpoints
                  ?? throw new BackendUnavailableException($"Model '{request.Model}' cannot be used on /v1/audio/speech in this build."),
         };
         await writer.WriteAsync(http, audio, request.Format, request.Stream ?? true, request.EffectiveVolume,
-            backend: backend.Name, saveCopy: request.ReturnDownloadLink == true, sse: request.IsSse);
+            backend: backend.Name, saveCopy: request.ReturnDownloadLink == true, sse: request.IsSse,
+            copyFormat: request.DownloadFileFormat);
     }
+
+    /// <summary>
+    /// The model id a backend knows: absent means Kokoro (as in Kokoro-FastAPI), and OpenAI's dated snapshots
+    /// (<c>gpt-4o-mini-tts-2025-12-15</c>, <c>tts-1-1106</c>) mean their base model.
+    /// </summary>
+    public static string CanonicalModel(string? model)
+    {
+        if (string.IsNullOrWhiteSpace(model)) return "kokoro";
+        var match = OpenAiSnapshot().Match(model.Trim());
+        return match.Success ? match.Groups[1].Value : model;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(tts-1|tts-1-hd|gpt-4o-mini-tts)-(?:\d{4}|\d{4}-\d{2}-\d{2})$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex OpenAiSnapshot();
 
     public static KokoroRequest ToKokoro(SpeechRequest request) => new(
         request.Input!,
         string.IsNullOrWhiteSpace(request.Voice) ? "af_heart" : request.Voice.Trim(),
         request.EffectiveSpeed,
-        request.LangCode?.ToLowerInvariant(),
+        request.EffectiveLangCode,
         request.NormalizationOptions ?? NormalizationOptions.Default);
 }

@@ -230,7 +230,7 @@ public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDis
         Assert.Equal((-1f + 0.5f) / 2, BitConverter.ToSingle(bytes, 0), 5); // row 0, style[0]
         var name = response.Headers.GetValues("X-Voice-Name").Single();
         var voices = await _client.GetFromJsonAsync<JsonElement>("/v1/audio/voices");
-        Assert.Contains(name, voices.GetProperty("voices").EnumerateArray().Select(v => v.GetString()));
+        Assert.Contains(name, voices.GetProperty("voices").EnumerateArray().Select(v => v.GetProperty("id").GetString()));
         Assert.Equal(HttpStatusCode.OK, (await Speak(new { input = "Hi.", voice = name, response_format = "wav" })).StatusCode);
     }
 
@@ -275,7 +275,7 @@ public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDis
     {
         Skip.If(SharedAssets.KokoroDir is null, SharedAssets.MissingMessage);
         var voices = await _client.GetFromJsonAsync<JsonElement>("/v1/audio/voices");
-        var names = voices.GetProperty("voices").EnumerateArray().Select(v => v.GetString()).ToList();
+        var names = voices.GetProperty("voices").EnumerateArray().Select(v => v.GetProperty("id").GetString()).ToList();
         Assert.Contains("af_heart", names);
         Assert.True(names.Count >= 54);
         Assert.Equal(HttpStatusCode.OK, (await Speak(new { input = "Bonjour.", voice = "ff_siwis", response_format = "wav" })).StatusCode);

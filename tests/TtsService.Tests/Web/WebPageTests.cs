@@ -18,7 +18,7 @@ public sealed class WebPageTests(BrowserServiceFixture service, ITestOutputHelpe
         await using var session = await OpenAsync();
         var page = session.Page;
 
-        var apiVoices = (await service.Http.GetFromJsonAsync<JsonElement>("/v1/audio/voices")).GetProperty("voices").EnumerateArray().Select(v => v.GetString()).ToList();
+        var apiVoices = (await service.Http.GetFromJsonAsync<JsonElement>("/v1/audio/voices")).GetProperty("voices").EnumerateArray().Select(v => v.GetProperty("id").GetString()).ToList();
         var pageVoices = await page.Locator("#voice option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)");
         Assert.Equal(apiVoices, pageVoices);
         Assert.Contains(Voice, pageVoices);

@@ -103,16 +103,22 @@ public sealed partial class KokoroVoiceLibrary
     }
 
     /// <summary>
-    /// Resolves a voice spec: a name, an OpenAI name, or a mix "a+b", "a(2)+b(1)" (weights normalized).
+    /// Resolves a voice spec: a name, an OpenAI name, or a mix "a+b", "a(2)+b(1)", "a(2)-b(1)" (as Kokoro-FastAPI:
+    /// each table scaled by its weight over the sum of all weights, then added or subtracted; spaces ignored).
     /// Unknown voices are a 404; malformed specs a 400.
     /// </summary>
     public float[] Resolve(string? spec)
     {
         if (string.IsNullOrWhiteSpace(spec))
             throw new InvalidRequestException("voice is required.", "voice", "missing_voice");
+        // A voice whose own name has '-' or '+' (a combined voice registered by name) is not parsed as a mix.
+        lock (_gate)
+        {
+            if (_voices.TryGetValue(spec.Trim(), out var named)) return named;
+        }
         var parts = ParseMix(spec);
-        if (parts.Count == 1) return Lookup(parts[0].Name);
-        var total = parts.Sum(p => p.Weight);
+        if (parts.Count == 1 && parts[0].Weight > 0) return Lookup(parts[0].Name);
+        var total = parts.Sum(p => Math.Abs(p.Weight));
         var mixed = new float[TableLength];
         foreach (var (name, weight) in parts)
         {
@@ -123,22 +129,37 @@ public sealed partial class KokoroVoiceLibrary
         return mixed;
     }
 
-    /// <summary>The canonical name of a mix ("af_bella(2)+af_sky(1)" → "af_bella(2)+af_sky(1)", single → mapped name).</summary>
+    /// <summary>
+    /// The parts of a mix: "af_bella(2) + af_sky" → (af_bella, 2), (af_sky, 1); a part after '-' has a negative weight
+    /// (Kokoro-FastAPI subtracts it). Whitespace anywhere is ignored, as Kokoro-FastAPI strips it.
+    /// </summary>
     public static IReadOnlyList<(string Name, double Weight)> ParseMix(string spec)
     {
+        var compact = string.Concat(spec.Where(c => !char.IsWhiteSpace(c)));
         var parts = new List<(string, double)>();
-        foreach (var raw in spec.Split('+'))
+        var sign = 1;
+        var start = 0;
+        for (var i = 0; i <= compact.Length; i++)
         {
-            var part = raw.Trim();
-            var match = MixPart().Match(part);
-            if (!match.Success)
-                throw new InvalidRequestException($"Voice '{spec}' is not a voice name or a mix like 'af_bella+af_sky' or 'af_bella(2)+af_sky(1)'.", "voice", "invalid_voice");
-            var weight = match.Groups[2].Success ? double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : 1.0;
-            if (!(weight > 0) || double.IsInfinity(weight))
-                throw new InvalidRequestException($"Voice weight in '{part}' must be a positive number.", "voice", "invalid_voice");
-            parts.Add((match.Groups[1].Value, weight));
+            if (i < compact.Length && compact[i] is not ('+' or '-')) continue;
+            parts.Add(ParsePart(spec, compact[start..i], sign));
+            if (i < compact.Length) sign = compact[i] == '-' ? -1 : 1;
+            start = i + 1;
         }
+        if (parts[0].Item2 < 0)
+            throw new InvalidRequestException($"Voice '{spec}' must start with a voice to subtract from.", "voice", "invalid_voice");
         return parts;
+    }
+
+    private static (string, double) ParsePart(string spec, string part, int sign)
+    {
+        var match = MixPart().Match(part);
+        if (!match.Success)
+            throw new InvalidRequestException($"Voice '{spec}' is not a voice name or a mix like 'af_bella+af_sky', 'af_bella(2)+af_sky(1)' or 'af_bella-af_sky'.", "voice", "invalid_voice");
+        var weight = match.Groups[2].Success ? double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : 1.0;
+        if (!(weight > 0) || double.IsInfinity(weight))
+            throw new InvalidRequestException($"Voice weight in '{part}' must be a positive number.", "voice", "invalid_voice");
+        return (match.Groups[1].Value, sign * weight);
     }
 
     private float[] Lookup(string name)
@@ -158,7 +179,7 @@ public sealed partial class KokoroVoiceLibrary
         return table.AsSpan(row * KokoroModel.StyleDim, KokoroModel.StyleDim);
     }
 
-    [GeneratedRegex(@"^([A-Za-z0-9_\-]{1,64})(?:\(\s*([0-9]*\.?[0-9]+)\s*\))?$")]
+    [GeneratedRegex(@"^([A-Za-z0-9_]{1,64})(?:\(([0-9]*\.?[0-9]+)\))?$")]
     private static partial Regex MixPart();
 }
 

@@ -77,7 +77,7 @@ async function loadModels() {
 
 async function loadKokoroVoices() {
   try {
-    state.kokoroVoices = (await (await api('/v1/audio/voices')).json()).voices;
+    state.kokoroVoices = (await (await api('/v1/audio/voices')).json()).voices.map((v) => (typeof v === 'string' ? v : v.id));
   } catch (e) {
     state.kokoroVoices = [];
     if (e.status === 401) throw e; // anything else: Kokoro is simply not loaded
