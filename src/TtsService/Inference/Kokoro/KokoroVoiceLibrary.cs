@@ -33,6 +33,8 @@ public sealed partial class KokoroVoiceLibrary
         ["sage"] = "af_sarah",
         ["shimmer"] = "af_bella",
         ["verse"] = "am_michael",
+        ["marin"] = "af_jessica",   // OpenAI's newer voices: a warm female and a calm male voice
+        ["cedar"] = "am_fenrir",
     };
 
     private readonly Dictionary<string, float[]> _voices = new(StringComparer.Ordinal);
