@@ -271,7 +271,8 @@ public sealed class ZipVoiceApiTests : IAsyncDisposable
         var client = Client(new FakeZipVoice());
         var b64 = "base64+" + Convert.ToBase64String(TestAudio.SineWav(0.5));
         Assert.Equal("missing_prompt_text", (await Error(await client.PostAsJsonAsync("/v1/zipvoice/audio/speech", Speech(b64)), HttpStatusCode.BadRequest)).GetProperty("code").GetString());
-        await Error(await client.PostAsJsonAsync("/v1/zipvoice/audio/speech", Speech("url+https://example.invalid/a.wav")), HttpStatusCode.BadRequest);
+        // Refused for the missing transcript before any address is looked up (no traffic leaves loopback).
+        Assert.Equal("missing_prompt_text", (await Error(await client.PostAsJsonAsync("/v1/zipvoice/audio/speech", Speech("url+https://example.invalid/a.wav")), HttpStatusCode.BadRequest)).GetProperty("code").GetString());
         await Error(await client.PostAsJsonAsync("/v1/zipvoice/audio/speech", Speech("file+x", "Words.")), HttpStatusCode.BadRequest); // no prompt_wav_file
         await Error(await client.PostAsJsonAsync("/v1/zipvoice/audio/speech", Speech("base64+%%%not base64%%%", "Words.")), HttpStatusCode.BadRequest);
         await Error(await client.PostAsJsonAsync("/v1/zipvoice/audio/speech", Speech("../etc/passwd", "Words.")), HttpStatusCode.BadRequest);
