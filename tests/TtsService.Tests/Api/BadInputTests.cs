@@ -124,9 +124,9 @@ public sealed class BadInputTests : IClassFixture<KokoroStandinModels>, IDisposa
     [InlineData("\u0301\u0302")]          // combining marks with nothing to combine with
     public async Task Input_that_speaks_nothing_is_a_clear_400_not_a_500(string input)
     {
-        foreach (var route in new[] { "/v1/audio/speech", "/v1/audio/speech/captioned" })
+        foreach (var (route, stream) in new[] { ("/v1/audio/speech", false), ("/v1/audio/speech", true), ("/v1/audio/speech/captioned", false), ("/v1/audio/speech/captioned", true) })
         {
-            var response = await _client.PostAsJsonAsync(route, new { input, voice = "af_standin_low", response_format = "wav", stream = false });
+            var response = await _client.PostAsJsonAsync(route, new { input, voice = "af_standin_low", response_format = "wav", stream });
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
             Assert.Equal("input", error.GetProperty("param").GetString());
