@@ -10,7 +10,7 @@ using TtsService.Tests.Infrastructure;
 namespace TtsService.Tests.Voices;
 
 /// <summary>/v1/zipvoice over HTTP: the voice store endpoints (with and without a ZipVoice model) and speech with every prompt form, on a fake synthesizer.</summary>
-public sealed class ZipVoiceApiTests : IAsyncDisposable
+public sealed class ZipVoiceApiTests : IAsyncLifetime // xunit 2 never calls a test class's IAsyncDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("tts-zipvoice-api").FullName;
     private readonly string _models;
@@ -24,7 +24,9 @@ public sealed class ZipVoiceApiTests : IAsyncDisposable
         _store = Path.Combine(_data, "store");
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         foreach (var d in Enumerable.Reverse(_disposables)) d.Dispose();
         if (_server is not null) await _server.DisposeAsync();
