@@ -6,6 +6,7 @@ using TtsService.Audio.Dsp;
 using TtsService.Downloads;
 using TtsService.Inference;
 using TtsService.Observability;
+using TtsService.Errors;
 
 namespace TtsService.Api;
 
@@ -40,8 +41,9 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
             return more;
         }
         var chunks = new ChunkCursor(NextAsync, () => source.Current);
+        // Nothing chunked out of the text (only control characters, zero-width or lone combining marks): the input's fault, not ours.
         if (!await chunks.MoveNextAsync())
-            throw new InvalidOperationException("The backend produced no audio.");
+            throw new InvalidRequestException("input has nothing that can be spoken.", "input", "nothing_to_speak");
         var first = chunks.Current;
         try
         {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using TtsService.Audio;
 using TtsService.Audio.Dsp;
+using TtsService.Errors;
 using TtsService.Inference;
 using TtsService.Inference.Kokoro;
 using TtsService.Text;
@@ -59,7 +60,7 @@ public static class CaptionedSpeechEndpoints
                     await WriteLineAsync(http, new CaptionedSpeech(Convert.ToBase64String(buffer.WrittenSpan), format.FileExtension(), words, withTimestamps ? Source(fromDurations) : "none"), json, cancellationToken);
                     buffer.ResetWrittenCount();
                 }
-                if (encoder is null) return;
+                if (encoder is null) throw NothingToSpeak(); // nothing sent yet: the error can still be the response
                 encoder.Complete(buffer);
                 if (buffer.WrittenCount > 0)
                     await WriteLineAsync(http, new CaptionedSpeech(Convert.ToBase64String(buffer.WrittenSpan), format.FileExtension(), [], "none"), json, cancellationToken);
@@ -80,6 +81,7 @@ public static class CaptionedSpeechEndpoints
             samples.Add(AudioVolume.Applied(chunk.Samples, volume));
             sampleRate = chunk.SampleRate;
         }
+        if (samples.Count == 0) throw NothingToSpeak();
         using (var encoder = encoders.Create(format, new EncoderOptions(sampleRate, 1, Streaming: false, samples.Sum(s => (long)s.Length))))
         {
             foreach (var s in samples) encoder.Write(s, buffer);
@@ -92,6 +94,9 @@ public static class CaptionedSpeechEndpoints
 
     private static (List<WordTimestamp>, bool) Timestamps(AudioChunk chunk, double offset) =>
         WordTimestamps.ForChunk(chunk.Text ?? "", chunk.Phonemes ?? "", chunk.Durations, chunk.Samples.Length, chunk.SampleRate, offset);
+
+    /// <summary>As the plain speech route: text that chunks into nothing is the input's fault.</summary>
+    private static InvalidRequestException NothingToSpeak() => new("input has nothing that can be spoken.", "input", "nothing_to_speak");
 
     private static string Source(bool fromDurations) => fromDurations ? "model_durations" : "estimate";
 

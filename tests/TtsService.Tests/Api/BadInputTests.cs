@@ -109,16 +109,40 @@ public sealed class BadInputTests : IClassFixture<KokoroStandinModels>, IDisposa
         const string text = "Hello\u0000\u0007 world 😀🎉 مرحبا שלום e\u0301\u0302 \uD800 ok.";
         var response = await _client.PostAsJsonAsync("/v1/audio/speech", new { input = text, voice = "af_standin_low", response_format = "wav" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // The speakable words ("Hello", "world", "ok") still come out as audio, and a valid WAV.
+        var samples = Ffmpeg.DecodeToFloat(await response.Content.ReadAsByteArrayAsync());
+        Assert.True(samples.Length >= StandinModels.KokoroStandin.SampleCount(3, 1f), $"{samples.Length} samples");
         var phonemes = await _client.PostAsJsonAsync("/dev/phonemize", new { text, language = "a" });
         Assert.Equal(HttpStatusCode.OK, phonemes.StatusCode);
+        var body = await phonemes.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.NotEmpty(body.GetProperty("tokens").EnumerateArray());
+        Assert.DoesNotContain(body.GetProperty("phonemes").GetString()!, char.IsControl);
+    }
+
+    [Theory]
+    [InlineData("\u0007\u0000 \u200B")] // control and zero-width characters
+    [InlineData("\u0301\u0302")]          // combining marks with nothing to combine with
+    public async Task Input_that_speaks_nothing_is_a_clear_400_not_a_500(string input)
+    {
+        foreach (var (route, stream) in new[] { ("/v1/audio/speech", false), ("/v1/audio/speech", true), ("/v1/audio/speech/captioned", false), ("/v1/audio/speech/captioned", true) })
+        {
+            var response = await _client.PostAsJsonAsync(route, new { input, voice = "af_standin_low", response_format = "wav", stream });
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+            Assert.Equal("input", error.GetProperty("param").GetString());
+            Assert.Equal("nothing_to_speak", error.GetProperty("code").GetString());
+        }
+        await AssertStillSpeaks();
     }
 
     [Fact]
-    public async Task Input_of_only_symbols_that_speak_nothing_is_a_clear_400_not_a_500()
+    public async Task Emoji_are_spoken_by_their_names()
     {
-        var response = await _client.PostAsJsonAsync("/v1/audio/speech", new { input = "😀😀 🎉", voice = "af_standin_low", response_format = "wav" });
-        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"got {response.StatusCode}");
-        if (response.StatusCode == HttpStatusCode.BadRequest) await AssertError(response, 400);
+        var phonemes = await _client.PostAsJsonAsync("/dev/phonemize", new { text = "😀 🎉", language = "a" });
+        Assert.Equal(HttpStatusCode.OK, phonemes.StatusCode);
+        var spoken = (await phonemes.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("phonemes").GetString()!;
+        var named = await _client.PostAsJsonAsync("/dev/phonemize", new { text = "grinning face party popper", language = "a" });
+        Assert.Equal((await named.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("phonemes").GetString(), spoken);
     }
 
     private static async Task AssertError(HttpResponseMessage response, int status)

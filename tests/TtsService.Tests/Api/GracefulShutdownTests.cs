@@ -52,10 +52,9 @@ public sealed class GracefulShutdownTests(KokoroStandinModels models) : IClassFi
             // Not reading for a moment keeps the server blocked mid-response while SIGTERM arrives (the
             // response, ~40 MB, is far larger than what the socket buffers can absorb).
             Process.Start("kill", $"-TERM {service.Id}")!.WaitForExit();
-            await Task.Delay(1000);
+            // Once the host has taken the signal it refuses new connections; wait for that (not a fixed time).
+            await WaitRefusing(http.BaseAddress!, TimeSpan.FromSeconds(60));
             Assert.False(service.HasExited, "the host must wait for the in-flight request");
-            using (var fresh = new HttpClient { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromSeconds(5) })
-                await Assert.ThrowsAnyAsync<HttpRequestException>(() => fresh.GetAsync("/health")); // no longer accepting
 
             int n;
             while ((n = await stream.ReadAsync(buffer)) > 0) received += n;
@@ -82,6 +81,20 @@ public sealed class GracefulShutdownTests(KokoroStandinModels models) : IClassFi
             await Task.Delay(200);
         }
         throw new TimeoutException("the service did not start");
+    }
+
+    /// <summary>Polls fresh connections until one is refused; fails after <paramref name="bound"/>.</summary>
+    private static async Task WaitRefusing(Uri address, TimeSpan bound)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var fresh = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+            try { await fresh.GetAsync("/health"); }
+            catch (HttpRequestException) { return; }
+            await Task.Delay(100);
+        }
+        Assert.Fail($"the host still accepted new connections {bound.TotalSeconds} s after SIGTERM");
     }
 
     private static int FreePort()

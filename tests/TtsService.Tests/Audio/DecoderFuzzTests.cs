@@ -11,24 +11,30 @@ public sealed class DecoderFuzzTests
 {
     private static readonly AudioDecodeLimits Limits = new(MaxInputBytes: 1 << 20, MaxDurationSeconds: 30);
 
-    private static void DecodeOrTypedError(byte[] bytes, string what)
+    /// <summary>True when <paramref name="bytes"/> decoded (and the samples are sane), false on a 415/422.</summary>
+    private static bool DecodeOrTypedError(byte[] bytes, string what)
     {
         DecodedAudio audio;
         try
         {
             audio = new PromptAudioDecoder().Decode(bytes, Limits);
         }
-        catch (UnsupportedMediaException) { return; }
-        catch (UnprocessableException) { return; }
+        catch (UnsupportedMediaException) { return false; }
+        catch (UnprocessableException) { return false; }
         catch (Exception e)
         {
             Assert.Fail($"{what}: {e.GetType().Name} escaped: {e.Message}");
-            return;
+            return false;
         }
         Assert.True(audio.DurationSeconds <= Limits.MaxDurationSeconds + 0.01, what);
         foreach (var s in audio.Samples)
             if (!(s >= -1f && s <= 1f)) Assert.Fail($"{what}: sample {s}");
+        return true;
     }
+
+    /// <summary>A decoder that refused everything would pass every fuzz case: the untouched file must decode.</summary>
+    private static void AssertIntactDecodes(byte[] bytes, string kind) =>
+        Assert.True(DecodeOrTypedError(bytes, $"{kind} intact"), $"the intact {kind} sample was refused, so the fuzzing proves nothing");
 
     [Theory]
     [InlineData("wav")]
@@ -39,6 +45,7 @@ public sealed class DecoderFuzzTests
     public void Truncations_never_escape_as_other_exceptions(string kind)
     {
         var bytes = PromptFiles.Sample(kind);
+        AssertIntactDecodes(bytes, kind);
         var random = new Random(kind.Length);
         var cuts = Enumerable.Range(0, 64).Select(i => i).Concat(Enumerable.Range(0, 60).Select(_ => random.Next(bytes.Length)));
         foreach (var cut in cuts) DecodeOrTypedError(bytes[..cut], $"{kind} cut at {cut}");
@@ -53,6 +60,7 @@ public sealed class DecoderFuzzTests
     public void Corruptions_never_escape_as_other_exceptions(string kind)
     {
         var original = PromptFiles.Sample(kind);
+        AssertIntactDecodes(original, kind);
         var random = new Random(1000 + kind.Length);
         for (var round = 0; round < 150; round++)
         {

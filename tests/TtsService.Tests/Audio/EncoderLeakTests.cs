@@ -92,7 +92,9 @@ public sealed class EncoderLeakTests
             if (i % 3 != 0) encoder.Complete(output); // a third are abandoned mid-stream (client went away)
             output.Clear();
         }
-        Thread.Sleep(200);
+        // A killed child takes a moment to be reaped: wait for it (bounded generously), not a fixed time.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (ChildFfmpegs() > before && DateTime.UtcNow < deadline) Thread.Sleep(50);
         Assert.Equal(before, ChildFfmpegs());
     }
 

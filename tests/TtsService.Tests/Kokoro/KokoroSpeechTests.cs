@@ -198,7 +198,7 @@ public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDis
     [InlineData("   ", "input")]
     public async Task Empty_input_is_400(string input, string param)
     {
-        var response = await Speak(new { input, voice = "af_heart" });
+        var response = await Speak(new { input, voice = "af_standin_low" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(param, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("param").GetString());
     }
@@ -206,7 +206,7 @@ public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDis
     [Fact]
     public async Task Over_long_input_is_400_naming_the_limit()
     {
-        var response = await Speak(new { input = new string('a', 6001), voice = "af_heart" });
+        var response = await Speak(new { input = new string('a', 6001), voice = "af_standin_low" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("6000", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("message").GetString());
     }
@@ -216,8 +216,9 @@ public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDis
     [InlineData(4.5f)]
     public async Task Speed_outside_the_range_is_400(float speed)
     {
-        var response = await Speak(new { input = "Hello.", voice = "af_heart", speed });
+        var response = await Speak(new { input = "Hello.", voice = "af_standin_low", speed });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("speed", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("param").GetString());
     }
 
     [Fact]
@@ -278,7 +279,9 @@ public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDis
         var names = voices.GetProperty("voices").EnumerateArray().Select(v => v.GetProperty("id").GetString()).ToList();
         Assert.Contains("af_heart", names);
         Assert.True(names.Count >= 54);
-        Assert.Equal(HttpStatusCode.OK, (await Speak(new { input = "Bonjour.", voice = "ff_siwis", response_format = "wav" })).StatusCode);
+        var french = await Speak(new { input = "Bonjour.", voice = "ff_siwis", response_format = "wav" });
+        Assert.Equal(HttpStatusCode.OK, french.StatusCode);
+        Assert.True(Ffmpeg.DecodeToFloat(await french.Content.ReadAsByteArrayAsync()).Length > KokoroStandin.SamplesPerFrame, "ff_siwis spoke no audio");
     }
 
     public void Dispose()

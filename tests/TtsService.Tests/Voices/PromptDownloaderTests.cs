@@ -10,7 +10,7 @@ namespace TtsService.Tests.Voices;
 /// proven without sending anything: the connect step's policy is wrapped so that, whatever the real
 /// policy says, nothing but loopback is ever connected to, and the real decision is recorded.
 /// </summary>
-public sealed class PromptDownloaderTests : IAsyncDisposable
+public sealed class PromptDownloaderTests : IAsyncLifetime // xunit 2 never calls a test class's IAsyncDisposable
 {
     private static readonly IPAddress TestPublic = IPAddress.Loopback; // stands in for "a public host" where a test says so
     private readonly LoopbackHttpServer _server;
@@ -55,7 +55,9 @@ public sealed class PromptDownloaderTests : IAsyncDisposable
         });
     }
 
-    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     /// <summary>A downloader whose connect step records <paramref name="decide"/>'s verdict but never connects beyond loopback.</summary>
     private PromptDownloader Downloader(Func<IPAddress, bool> decide, long maxBytes = 1 << 20, double timeoutSeconds = 10,
