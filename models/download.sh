@@ -14,6 +14,12 @@ KOKORO=(
   "kokoro/kokoro-v1.0.onnx|https://github.com/thewh1teagle/kokoro-onnx/releases/download/model-files-v1.0/kokoro-v1.0.onnx|7d5df8ecf7d4b1878015a32686053fd0eebe2bc377234608764cc0ef3636a6c5"
   "kokoro/voices-v1.0.bin|https://github.com/thewh1teagle/kokoro-onnx/releases/download/model-files-v1.0/voices-v1.0.bin|bca610b8308e8d99f32e6fe4197e7ec01679264efed0cac9140fe9c29f1fbf7d"
   "kokoro/config.json|https://huggingface.co/hexgrad/Kokoro-82M/resolve/main/config.json|5abb01e2403b072bf03d04fde160443e209d7a0dad49a423be15196b9b43c17f"
+  # misaki's English lexicons (hexgrad/misaki, pinned commits): words found there are spoken as Kokoro
+  # was trained; espeak-ng reads the rest.
+  "kokoro/us_gold.json|https://raw.githubusercontent.com/hexgrad/misaki/bc6b7d2d190fc3c0c773976e2acb3aadb5fb10b1/misaki/data/us_gold.json|"
+  "kokoro/us_silver.json|https://raw.githubusercontent.com/hexgrad/misaki/83efcaad14740830c6604025e2e9a7ae431f603c/misaki/data/us_silver.json|"
+  "kokoro/gb_gold.json|https://raw.githubusercontent.com/hexgrad/misaki/bc6b7d2d190fc3c0c773976e2acb3aadb5fb10b1/misaki/data/gb_gold.json|"
+  "kokoro/gb_silver.json|https://raw.githubusercontent.com/hexgrad/misaki/83efcaad14740830c6604025e2e9a7ae431f603c/misaki/data/gb_silver.json|"
 )
 ZIPVOICE=(
   "zipvoice_distill/text_encoder.onnx|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice_distill/text_encoder.onnx|"

@@ -11,6 +11,7 @@ using TtsService.Inference.ZipVoice;
 using TtsService.Text;
 using TtsService.Text.Espeak;
 using TtsService.Text.Normalization;
+using TtsService.Text.Phonemes;
 using TtsService.Voices;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -49,7 +50,8 @@ builder.Services.AddSingleton<InferenceLimiter>();
 builder.Services.AddSingleton<ITextNormalizer, EnglishTextNormalizer>();
 builder.Services.AddSingleton<ITextChunker, SentenceChunker>();
 builder.Services.AddSingleton<IPhonemizer, EspeakPhonemizer>();
-builder.Services.AddSingleton<IKokoroG2P, KokoroG2P>();
+builder.Services.AddSingleton<MisakiLexicon>();
+builder.Services.AddSingleton<IKokoroG2P>(sp => new KokoroG2P(sp.GetRequiredService<IPhonemizer>(), sp.GetRequiredService<MisakiLexicon>()));
 // Backends: each loads its models at start-up and reports Unavailable (503) instead of failing the host.
 builder.Services.AddSingleton<KokoroBackend>();
 builder.Services.AddSingleton<ISpeechBackend>(sp => sp.GetRequiredService<KokoroBackend>());
