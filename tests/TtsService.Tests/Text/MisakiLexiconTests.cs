@@ -55,6 +55,38 @@ public sealed class MisakiLexiconTests : IDisposable
         Assert.Contains("kwˈIk", phonemes);
     }
 
+    [Theory]
+    // Expected values follow misaki/en.py's _s, _ed and _ing rules for the stems below.
+    [InlineData("cats", false, "kˈæts")]        // after a voiceless stop: s
+    [InlineData("dogs", false, "dˈɔɡz")]        // otherwise: z
+    [InlineData("buses", false, "bˈʌsᵻz")]      // after a sibilant: ᵻz (American)
+    [InlineData("buses", true, "bˈʌsɪz")]       // ... ɪz (British)
+    [InlineData("cities", false, "sˈɪɾiz")]     // -ies from -y
+    [InlineData("cat's", false, "kˈæts")]       // possessive
+    [InlineData("walked", false, "wˈɔkt")]      // after k: t
+    [InlineData("played", false, "plˈAd")]      // otherwise: d
+    [InlineData("needed", false, "nˈidᵻd")]     // after d: ᵻd (a stem "need", so not the -eed exception)
+    [InlineData("waited", false, "wˈAɾᵻd")]     // t after a US tau vowel flaps
+    [InlineData("waited", true, "wˈAtɪd")]      // British keeps t
+    [InlineData("walking", false, "wˈɔkɪŋ")]
+    [InlineData("making", false, "mˈAkɪŋ")]     // stem + e
+    [InlineData("running", false, "ɹˈʌnɪŋ")]    // doubled consonant
+    [InlineData("waiting", false, "wˈAɾɪŋ")]    // flap before -ing
+    [InlineData("Cats", false, "kˈæts")]        // Capitalized: lower-cased
+    [InlineData("CATS", false, "kˈæts")]        // ALL CAPS: lower-cased
+    public void Inflected_forms_follow_misakis_suffix_rules(string word, bool british, string expected)
+    {
+        var stems = new Dictionary<string, string>
+        {
+            ["cat"] = "kˈæt", ["dog"] = "dˈɔɡ", ["bus"] = "bˈʌs", ["city"] = "sˈɪɾi", ["walk"] = "wˈɔk", ["play"] = "plˈA",
+            ["need"] = "nˈid", ["make"] = "mˈAk", ["run"] = "ɹˈʌn",
+        };
+        Write("us_gold.json", stems.Append(new("wait", "wˈAt")).ToDictionary());
+        Write("gb_gold.json", stems.Append(new("wait", "wˈAt")).ToDictionary());
+        Assert.True(new MisakiLexicon(_dir).TryLookup(word, british, out var phonemes));
+        Assert.Equal(expected, phonemes);
+    }
+
     [Fact]
     public void A_broken_file_is_skipped_not_fatal()
     {

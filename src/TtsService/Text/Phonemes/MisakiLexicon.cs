@@ -10,7 +10,7 @@ namespace TtsService.Text.Phonemes;
 /// or, for words whose reading depends on the part of speech, an object whose <c>DEFAULT</c> is used.
 /// Words not listed are left to espeak-ng, as misaki itself does.
 /// </summary>
-public sealed class MisakiLexicon
+public sealed partial class MisakiLexicon
 {
     private readonly Dictionary<string, string> _american = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _british = new(StringComparer.Ordinal);
@@ -64,14 +64,89 @@ public sealed class MisakiLexicon
         return added;
     }
 
-    /// <summary>The phonemes of <paramref name="word"/>: as written, then lower-cased (misaki keys common words in lower case).</summary>
+    /// <summary>
+    /// The phonemes of <paramref name="word"/>, in the order of misaki's <c>Lexicon.get_word</c> and
+    /// <c>__call__</c> (misaki/en.py): the word, its possessive forms, then a known stem with -s, -ed or
+    /// -ing added by misaki's suffix rules; then the same for the lower-cased word when it is
+    /// Capitalized or ALL CAPS. (misaki's part-of-speech choices and stress adjustments need a tagger
+    /// and are not reproduced: entries with several readings use their DEFAULT.)
+    /// </summary>
     public bool TryLookup(string word, bool british, out string phonemes)
     {
         var table = british ? _british : _american;
-        if (table.TryGetValue(word, out phonemes!)) return true;
+        word = word.Replace('’', '\'');
+        if (TryWord(table, word, british, out phonemes)) return true;
         var lower = word.ToLowerInvariant();
-        return lower != word && table.TryGetValue(lower, out phonemes!);
+        return lower != word && (word == word.ToUpperInvariant() || word[1..] == word[1..].ToLowerInvariant())
+            && TryWord(table, lower, british, out phonemes);
     }
+
+    private static bool TryWord(Dictionary<string, string> table, string word, bool british, out string phonemes)
+    {
+        if (Lookup(table, word, out phonemes)) return true;
+        if (word.EndsWith("s'", StringComparison.Ordinal) && Lookup(table, word[..^2] + "'s", out phonemes)) return true;
+        if (word.EndsWith('\'') && Lookup(table, word[..^1], out phonemes)) return true;
+        return StemS(table, word, british, out phonemes) || StemEd(table, word, british, out phonemes) || StemIng(table, word, british, out phonemes);
+    }
+
+    /// <summary>misaki's lookup: the word, or an ALL-CAPS word not listed as such by its lower case.</summary>
+    private static bool Lookup(Dictionary<string, string> table, string word, out string phonemes)
+    {
+        if (table.TryGetValue(word, out phonemes!)) return true;
+        return word.Length > 0 && word == word.ToUpperInvariant() && table.TryGetValue(word.ToLowerInvariant(), out phonemes!);
+    }
+
+    // misaki/en.py US_TAUS: sounds before which an American /t/ becomes a flap.
+    private const string UsTaus = "AIOWYiuæɑəɛɪɹʊʌ";
+
+    private static bool StemS(Dictionary<string, string> table, string word, bool british, out string phonemes)
+    {
+        phonemes = "";
+        if (word.Length < 3 || !word.EndsWith('s')) return false;
+        string? stem = null;
+        if (!word.EndsWith("ss", StringComparison.Ordinal) && Lookup(table, word[..^1], out var a)) stem = a;
+        else if ((word.EndsWith("'s", StringComparison.Ordinal) || (word.Length > 4 && word.EndsWith("es", StringComparison.Ordinal) && !word.EndsWith("ies", StringComparison.Ordinal)))
+                 && Lookup(table, word[..^2], out var b)) stem = b;
+        else if (word.Length > 4 && word.EndsWith("ies", StringComparison.Ordinal) && Lookup(table, word[..^3] + "y", out var c)) stem = c;
+        if (string.IsNullOrEmpty(stem)) return false;
+        var last = stem[^1];
+        phonemes = "ptkfθ".Contains(last) ? stem + "s" : "szʃʒʧʤ".Contains(last) ? stem + (british ? "ɪ" : "ᵻ") + "z" : stem + "z";
+        return true;
+    }
+
+    private static bool StemEd(Dictionary<string, string> table, string word, bool british, out string phonemes)
+    {
+        phonemes = "";
+        string? stem = null;
+        if (word.EndsWith('d') && !word.EndsWith("dd", StringComparison.Ordinal) && Lookup(table, word[..^1], out var a)) stem = a;
+        else if (word.EndsWith("ed", StringComparison.Ordinal) && !word.EndsWith("eed", StringComparison.Ordinal) && Lookup(table, word[..^2], out var b)) stem = b;
+        if (string.IsNullOrEmpty(stem)) return false;
+        var last = stem[^1];
+        if ("pkfθʃsʧ".Contains(last)) phonemes = stem + "t";
+        else if (last == 'd') phonemes = stem + (british ? "ɪ" : "ᵻ") + "d";
+        else if (last != 't') phonemes = stem + "d";
+        else if (british || stem.Length < 2) phonemes = stem + "ɪd";
+        else if (UsTaus.Contains(stem[^2])) phonemes = stem[..^1] + "ɾᵻd";
+        else phonemes = stem + "ᵻd";
+        return true;
+    }
+
+    private static bool StemIng(Dictionary<string, string> table, string word, bool british, out string phonemes)
+    {
+        phonemes = "";
+        if (!word.EndsWith("ing", StringComparison.Ordinal)) return false;
+        string? stem = null;
+        if (Lookup(table, word[..^3], out var a)) stem = a;
+        else if (Lookup(table, word[..^3] + "e", out var b)) stem = b;
+        else if (DoubledConsonantIng().IsMatch(word) && Lookup(table, word[..^4], out var c)) stem = c;
+        if (string.IsNullOrEmpty(stem)) return false;
+        if (british && "əː".Contains(stem[^1])) return false;
+        phonemes = !british && stem.Length > 1 && stem[^1] == 't' && UsTaus.Contains(stem[^2]) ? stem[..^1] + "ɾɪŋ" : stem + "ɪŋ";
+        return true;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"([bcdgklmnprstvxz])\1ing$|cking$", System.Text.RegularExpressions.RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    private static partial System.Text.RegularExpressions.Regex DoubledConsonantIng();
 
     public bool IsEmpty(bool british) => (british ? _british : _american).Count == 0;
 }
