@@ -124,21 +124,7 @@ public static class Ffmpeg
         return (process.ExitCode, output.ToArray(), errors.Result);
     }
 
-    private static byte[] Run(string tool, string arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(tool, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException($"{tool} did not start");
-        using var output = new MemoryStream();
-        var copy = process.StandardOutput.BaseStream.CopyToAsync(output);
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(60_000)) { process.Kill(); throw new TimeoutException($"{tool} {arguments}"); }
-        copy.Wait();
-        if (process.ExitCode != 0) throw new InvalidDataException($"{tool} failed ({process.ExitCode}): {errors.Result}");
-        return output.ToArray();
-    }
+    private static byte[] Run(string tool, string arguments) => RunTool(tool, arguments).Output;
 
     /// <summary>Frequency of a steady tone from its zero crossings (rising), in Hz.</summary>
     public static double ToneFrequency(ReadOnlySpan<float> samples, int sampleRate)

@@ -30,8 +30,7 @@ public sealed class KokoroFrontend(ITextNormalizer normalizer, ITextChunker chun
     {
         // Pause markers are silence, not words.
         text = string.Join(' ', PauseMarkup.Split(text).Where(p => p.PauseSeconds == 0).Select(p => p.Text));
-        var clean = TextCleaner.StripControlCharacters(text);
-        var normalized = options.Normalize && KokoroLanguageCodes.IsEnglish(langCode) ? normalizer.Normalize(clean, options) : clean;
+        var normalized = Prepare(text, langCode, options);
         return vocab.Filter(g2p.Phonemize(normalized, langCode)).Trim();
     }
 
@@ -50,14 +49,20 @@ public sealed class KokoroFrontend(ITextNormalizer normalizer, ITextChunker chun
 
     private IEnumerable<KokoroPiece> TextPieces(string text, string langCode, NormalizationOptions options)
     {
-        var clean = TextCleaner.StripControlCharacters(text);
-        var normalized = options.Normalize && KokoroLanguageCodes.IsEnglish(langCode) ? normalizer.Normalize(clean, options) : clean;
+        var normalized = Prepare(text, langCode, options);
         foreach (var chunk in chunker.Split(normalized, s => s.Length, MaxChunkChars))
         {
             if (string.IsNullOrWhiteSpace(chunk)) continue;
             var phonemes = g2p.Phonemize(chunk, langCode);
             foreach (var piece in PiecesFromPhonemes(phonemes, chunk)) yield return piece;
         }
+    }
+
+    /// <summary>Control characters out, then (English only, when asked) written forms into words.</summary>
+    private string Prepare(string text, string langCode, NormalizationOptions options)
+    {
+        var clean = TextCleaner.StripControlCharacters(text);
+        return options.Normalize && KokoroLanguageCodes.IsEnglish(langCode) ? normalizer.Normalize(clean, options) : clean;
     }
 
     /// <summary>Pieces for a phoneme string given directly (<c>/dev/generate_from_phonemes</c>).</summary>
