@@ -31,7 +31,7 @@ public static class CaptionedSpeechEndpoints
         var format = request.Format;
         var volume = request.EffectiveVolume;
         var cancellationToken = http.RequestAborted;
-        var chunks = kokoro.SynthesizeAsync(SpeechEndpoints.ToKokoro(request), cancellationToken);
+        var chunks = kokoro.SynthesizeAsync(SpeechEndpoints.ToKokoro(request) with { Stream = request.Stream == true }, cancellationToken);
         var withTimestamps = request.ReturnTimestamps ?? true;
         // Kokoro-FastAPI's headers: a file name for clients that save the body, and no caching of generated audio.
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"speech.{format.FileExtension()}\"";

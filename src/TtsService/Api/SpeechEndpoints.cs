@@ -66,5 +66,6 @@ public static partial class SpeechEndpoints
         string.IsNullOrWhiteSpace(request.Voice) ? "af_heart" : request.Voice.Trim(),
         request.EffectiveSpeed,
         request.EffectiveLangCode,
-        request.NormalizationOptions ?? NormalizationOptions.Default);
+        request.NormalizationOptions ?? NormalizationOptions.Default,
+        Stream: (request.Stream ?? true) || request.IsSse);
 }

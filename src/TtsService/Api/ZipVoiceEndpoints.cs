@@ -132,7 +132,8 @@ public static class ZipVoiceEndpoints
             throw new BackendUnavailableException($"The ZipVoice model '{model}' is unavailable: {reason}", "model", "model_unavailable");
         var prompt = await prompts.ResolveAsync(request.Voice ?? "", request.PromptText, promptFile, cancellationToken);
         var zipRequest = new ZipVoiceRequest(model, request.Input!, prompt, request.EffectiveSpeed, request.NumSteps,
-            request.GuidanceScale, request.TShift, request.RemoveLongSilence, request.MaxDuration, request.Seed);
+            request.GuidanceScale, request.TShift, request.RemoveLongSilence, request.MaxDuration, request.Seed,
+            Stream: (request.Stream ?? true) || request.IsSse);
         await foreach (var chunk in synthesizer.SynthesizeAsync(zipRequest, cancellationToken).WithCancellation(cancellationToken))
             yield return chunk;
     }

@@ -36,8 +36,17 @@ public sealed class TtsSettings
     /// <summary>0 means: number of cores on CPU, 2 on GPU.</summary>
     public int MaxConcurrentInferences { get; set; }
     public int MaxQueuedRequests { get; set; } = 64;
-    /// <summary>ONNX Runtime intra-op threads per session; 0 = its default (one per core).</summary>
+    /// <summary>ONNX Runtime intra-op threads; 0 = one per core.</summary>
     public int OnnxIntraOpThreads { get; set; }
+    /// <summary>
+    /// "shared" (default): one intra-op pool of <see cref="OnnxIntraOpThreads"/> threads for every model and
+    /// request, so concurrent calls share the cores instead of oversubscribing them; "per_session": each
+    /// model has its own pool (ONNX Runtime's default).
+    /// </summary>
+    public string OnnxThreadPool { get; set; } = "shared";
+    /// <summary>Idle ONNX Runtime threads spin for a while before sleeping: a little lower latency, but
+    /// spinning threads steal cores from concurrent calls.</summary>
+    public bool OnnxAllowSpinning { get; set; }
     /// <summary>Comma-separated; when non-empty every /v1 and /dev call needs a Bearer key.</summary>
     public string ApiKeys { get; set; } = "";
 
@@ -77,6 +86,9 @@ public sealed class TtsSettings
 
     public IReadOnlyList<string> ApiKeyList =>
         ApiKeys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Intra-op threads of one model call: the setting, or one per core.</summary>
+    public int EffectiveIntraOpThreads => OnnxIntraOpThreads > 0 ? OnnxIntraOpThreads : Environment.ProcessorCount;
 
     public int EffectiveMaxConcurrentInferences =>
         MaxConcurrentInferences > 0 ? MaxConcurrentInferences : (UseGpu ? 2 : Environment.ProcessorCount);

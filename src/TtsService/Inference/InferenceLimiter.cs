@@ -17,6 +17,14 @@ public sealed class InferenceLimiter(TtsSettings settings)
     private long _completed;
 
     public int Capacity { get; } = settings.EffectiveMaxConcurrentInferences;
+
+    /// <summary>
+    /// Model calls one request may run at once (<see cref="ChunkPipeline"/>): 2 on a CPU where one call
+    /// leaves at least half the cores idle (few intra-op threads), so a stream's short first call and the
+    /// longer next one run side by side; otherwise 1, and the next call starts when the previous ends.
+    /// </summary>
+    public int CallsInFlightPerRequest { get; } =
+        !settings.UseGpu && settings.EffectiveIntraOpThreads * 2 <= Environment.ProcessorCount && settings.EffectiveMaxConcurrentInferences >= 2 ? 2 : 1;
     public int Waiting => Volatile.Read(ref _waiting);
     public int Running => Volatile.Read(ref _running);
     /// <summary>Model calls finished since start.</summary>

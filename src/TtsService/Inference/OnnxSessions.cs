@@ -4,14 +4,70 @@ using TtsService.Configuration;
 namespace TtsService.Inference;
 
 /// <summary>
-/// Creates ONNX Runtime sessions for every backend with the same device policy: CUDA when
-/// <c>use_gpu</c> (or <c>device_type=cuda</c>) asks for it and the provider loads, CPU otherwise,
-/// with a log line saying which one was used and why.
+/// Creates ONNX Runtime sessions for every backend with the same device and thread policy: CUDA when
+/// <c>use_gpu</c> (or <c>device_type=cuda</c>) asks for it and the provider loads, CPU otherwise, with a
+/// log line saying which one was used and why. On CPU every session draws on one process-wide intra-op
+/// pool (<c>onnx_thread_pool=shared</c>): a lone request gets every core, and concurrent requests share
+/// them instead of running one pool per call on the same cores, which loses throughput to contention.
 /// </summary>
-public sealed class OnnxSessions(TtsSettings settings, ILogger<OnnxSessions> logger)
+public sealed class OnnxSessions
 {
-    public bool WantsCuda => settings.DeviceType.Equals("cuda", StringComparison.OrdinalIgnoreCase)
-        || (settings.UseGpu && !settings.DeviceType.Equals("cpu", StringComparison.OrdinalIgnoreCase));
+    private static readonly Lock EnvironmentLock = new();
+    /// <summary>Threads of the process-wide pool when this process created one; null when it did not.</summary>
+    private static int? _sharedPoolThreads;
+
+    private readonly TtsSettings _settings;
+    private readonly ILogger<OnnxSessions> _logger;
+    private readonly bool _shared;
+
+    public OnnxSessions(TtsSettings settings, ILogger<OnnxSessions> logger)
+    {
+        _settings = settings;
+        _logger = logger;
+        _shared = settings.OnnxThreadPool.Trim().Equals("shared", StringComparison.OrdinalIgnoreCase) && EnsureSharedPool(settings, logger);
+    }
+
+    public bool WantsCuda => _settings.DeviceType.Equals("cuda", StringComparison.OrdinalIgnoreCase)
+        || (_settings.UseGpu && !_settings.DeviceType.Equals("cpu", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>True when sessions use the process-wide pool.</summary>
+    public bool SharedThreadPool => _shared;
+
+    /// <summary>
+    /// The ONNX Runtime environment is one per process and takes its thread pool at creation, so the first
+    /// <see cref="OnnxSessions"/> decides. A later one that asks for another size (tests host several
+    /// services in one process) keeps the existing pool; one that finds an environment without a pool uses
+    /// per-session pools.
+    /// </summary>
+    private static bool EnsureSharedPool(TtsSettings settings, ILogger logger)
+    {
+        var threads = settings.EffectiveIntraOpThreads;
+        lock (EnvironmentLock)
+        {
+            if (_sharedPoolThreads is { } existing)
+            {
+                if (existing != threads)
+                    logger.LogWarning("ONNX Runtime's shared thread pool already has {Existing} threads in this process; {Wanted} requested, {Existing} kept", existing, threads, existing);
+                return true;
+            }
+            if (OrtEnv.IsCreated)
+            {
+                logger.LogWarning("ONNX Runtime was started without a shared thread pool in this process; each model gets its own pool of {Threads} threads", threads);
+                return false;
+            }
+            using var threading = new OrtThreadingOptions
+            {
+                GlobalIntraOpNumThreads = threads,
+                GlobalInterOpNumThreads = 1,
+                GlobalSpinControl = settings.OnnxAllowSpinning,
+            };
+            var options = new EnvironmentCreationOptions { threadOptions = threading, logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING };
+            OrtEnv.CreateInstanceWithOptions(ref options);
+            _sharedPoolThreads = threads;
+            logger.LogInformation("ONNX Runtime shared intra-op pool: {Threads} threads, spinning {Spinning}", threads, settings.OnnxAllowSpinning);
+            return true;
+        }
+    }
 
     /// <summary>Opens <paramref name="path"/>; returns the session and whether it runs on CUDA.</summary>
     public (InferenceSession Session, bool OnCuda) Open(string path)
@@ -23,17 +79,18 @@ public sealed class OnnxSessions(TtsSettings settings, ILogger<OnnxSessions> log
             {
                 options.AppendExecutionProvider_CUDA(0);
                 var session = new InferenceSession(path, options);
-                logger.LogInformation("Loaded {Model} on CUDA", Path.GetFileName(path));
+                _logger.LogInformation("Loaded {Model} on CUDA", Path.GetFileName(path));
                 return (session, true);
             }
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
                 options.Dispose();
-                logger.LogWarning("CUDA execution provider unavailable ({Reason}); {Model} falls back to CPU", e.Message, Path.GetFileName(path));
+                _logger.LogWarning("CUDA execution provider unavailable ({Reason}); {Model} falls back to CPU", e.Message, Path.GetFileName(path));
             }
         }
         var cpu = new InferenceSession(path, BaseOptions());
-        logger.LogInformation("Loaded {Model} on CPU", Path.GetFileName(path));
+        _logger.LogInformation("Loaded {Model} on CPU ({Threads} intra-op threads, {Pool} pool)", Path.GetFileName(path),
+            _shared ? _sharedPoolThreads : _settings.EffectiveIntraOpThreads, _shared ? "shared" : "own");
         return (cpu, false);
     }
 
@@ -45,9 +102,13 @@ public sealed class OnnxSessions(TtsSettings settings, ILogger<OnnxSessions> log
             // Each request's inference runs on one inter-op thread; intra-op threads parallelise the MatMuls.
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
         };
-        // 0 keeps ONNX Runtime's default (one thread per core: best latency for one request). Under many
-        // concurrent requests, cores / max_concurrent_inferences avoids oversubscribing the CPU.
-        if (settings.OnnxIntraOpThreads > 0) options.IntraOpNumThreads = settings.OnnxIntraOpThreads;
+        if (_shared)
+        {
+            options.DisablePerSessionThreads();
+            return options;
+        }
+        options.IntraOpNumThreads = _settings.EffectiveIntraOpThreads;
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", _settings.OnnxAllowSpinning ? "1" : "0");
         return options;
     }
 }

@@ -165,7 +165,8 @@ public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDis
     public async Task Sse_stream_format_sends_openai_delta_events_that_join_into_the_audio()
     {
         const string text = "Server sent events. Two sentences.";
-        var whole = await (await Speak(new { model = "gpt-4o-mini-tts", input = text, voice = "af_standin_low", response_format = "pcm", stream = false }))
+        // The same calls as a raw stream (a stream's first call is short, so compare with a stream, not a whole file).
+        var whole = await (await Speak(new { model = "gpt-4o-mini-tts", input = text, voice = "af_standin_low", response_format = "pcm", stream = true }))
             .Content.ReadAsByteArrayAsync();
         var response = await Speak(new { model = "gpt-4o-mini-tts", input = text, voice = "af_standin_low", response_format = "pcm", stream_format = "sse", instructions = "Speak calmly." });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -250,6 +251,40 @@ public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDis
 
         Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync("/v1/download/..%2F..%2Fappsettings.json")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/v1/download/speech-{new string('0', 32)}.wav")).StatusCode);
+    }
+
+    /// <summary>The 165-character sentence: one sentence, one comma-free opening.</summary>
+    private const string LongSentence = "After the long winter the people of the small northern town gathered by the river every evening " +
+        "to talk about the harvest, the weather, and the plans they had for the summer";
+
+    [Fact]
+    public async Task A_streamed_long_sentence_starts_with_a_short_call_and_loses_no_phoneme()
+    {
+        var tokens = await TokensOf(LongSentence);
+        var samplesPerToken = KokoroStandin.FramesPerToken(1f) * KokoroStandin.SamplesPerFrame;
+
+        // A whole file: the sentence is one model call of T tokens plus the two pads.
+        var whole = await Speak(new { input = LongSentence, voice = "af_standin_low", response_format = "pcm", stream = false });
+        Assert.Equal(KokoroStandin.SampleCount(tokens.Length + 2, 1f), (await whole.Content.ReadAsByteArrayAsync()).Length / 2);
+
+        // Streamed, with captions: one JSON line per model call, so the calls can be counted and measured.
+        using var captioned = await _client.PostAsJsonAsync("/v1/audio/speech/captioned",
+            new { input = LongSentence, voice = "af_standin_low", response_format = "pcm", stream = true });
+        var lines = (await captioned.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var calls = lines.Select(l => Convert.FromBase64String(l.GetProperty("audio").GetString()!).Length / 2).Where(n => n > 0).ToList();
+        Assert.InRange(calls.Count, 3, 5);
+        Assert.All(calls, n => Assert.Equal(0, n % samplesPerToken));
+        Assert.InRange(calls[0] / samplesPerToken - 2, 10, 24); // the first call: a few words
+        for (var k = 1; k < calls.Count - 1; k++) Assert.True(calls[k] > calls[k - 1], "later calls grow");
+        // Each cut drops the space it was made at and adds two pads: nothing else is lost or repeated.
+        Assert.Equal(KokoroStandin.SampleCount(tokens.Length + 2 + (calls.Count - 1), 1f), calls.Sum());
+        var words = lines.SelectMany(l => l.GetProperty("timestamps").EnumerateArray().Select(w => w.GetProperty("word").GetString())).ToList();
+        Assert.Equal(LongSentence.Replace(",", "").Split(' '), words);
+
+        // The plain streamed endpoint makes the same calls.
+        var streamed = await Speak(new { input = LongSentence, voice = "af_standin_low", response_format = "pcm", stream = true });
+        Assert.Equal(calls.Sum(), (await streamed.Content.ReadAsByteArrayAsync()).Length / 2);
     }
 
     [SkippableFact]

@@ -1,3 +1,4 @@
+using TtsService.Text;
 using TtsService.Inference.Kokoro;
 using TtsService.Tests.Infrastructure;
 
@@ -30,7 +31,7 @@ public class KokoroVocabTests
     public void Long_phoneme_strings_are_cut_at_spaces_under_the_limit()
     {
         var words = string.Join(' ', Enumerable.Repeat("abcdefg", 200)); // 1599 symbols
-        var parts = KokoroFrontend.SplitIds(words).ToList();
+        var parts = KokoroFrontend.Split(words, new ChunkCutter(KokoroFrontend.WholeSchedule));
         Assert.All(parts, p => Assert.InRange(p.Length, 1, KokoroFrontend.MaxPhonemes));
         Assert.All(parts, p => Assert.DoesNotContain(" ", p[..1] + p[^1..]));
         Assert.Equal(words.Replace(" ", ""), string.Concat(parts).Replace(" ", ""));

@@ -1,11 +1,11 @@
-using System.Runtime.CompilerServices;
 using TtsService.Configuration;
 using TtsService.Text;
 
 namespace TtsService.Inference.Kokoro;
 
 /// <summary>What one Kokoro synthesis needs, validated by the endpoint.</summary>
-public sealed record KokoroRequest(string Input, string Voice, float Speed, string? LangCode, NormalizationOptions Normalization);
+/// <param name="Stream">The response streams: start with a short call so the first audio leaves early (<see cref="KokoroFrontend.StreamingSchedule"/>).</param>
+public sealed record KokoroRequest(string Input, string Voice, float Speed, string? LangCode, NormalizationOptions Normalization, bool Stream = false);
 
 /// <summary>
 /// The Kokoro v1.0 backend: loads the model, vocabulary and voices from <c>models_dir/kokoro</c> at
@@ -105,7 +105,8 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
         // Resolve the voice eagerly so an unknown voice is a 404 before any audio is promised.
         var table = Voices.Resolve(request.Voice);
         var lang = request.LangCode ?? KokoroLanguageCodes.FromVoice(request.Voice);
-        var pieces = Frontend!.Pieces(request.Input, lang, request.Normalization);
+        var pieces = Frontend!.Pieces(request.Input, lang, request.Normalization,
+            request.Stream ? KokoroFrontend.StreamingSchedule : KokoroFrontend.WholeSchedule);
         return RunPieces(pieces, table, request.Speed, cancellationToken);
     }
 
@@ -116,23 +117,19 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
         return RunPieces(Frontend!.PiecesFromPhonemes(phonemes), table, speed, cancellationToken);
     }
 
-    private async IAsyncEnumerable<AudioChunk> RunPieces(IEnumerable<KokoroPiece> pieces, float[] table, float speed,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Model calls run one ahead of the client (<see cref="ChunkPipeline"/>); pauses are silence, no call.</summary>
+    private IAsyncEnumerable<AudioChunk> RunPieces(IEnumerable<KokoroPiece> pieces, float[] table, float speed, CancellationToken cancellationToken) =>
+        ChunkPipeline.InOrder(pieces, (piece, token) => piece.PauseSeconds > 0
+            ? Task.FromResult(new AudioChunk(new float[(int)(piece.PauseSeconds * KokoroModel.SampleRate)], KokoroModel.SampleRate) { Text = "", Phonemes = "" })
+            : SpeakPiece(piece, table, speed, token), cancellationToken, _limiter.CallsInFlightPerRequest);
+
+    private async Task<AudioChunk> SpeakPiece(KokoroPiece piece, float[] table, float speed, CancellationToken cancellationToken)
     {
-        foreach (var piece in pieces)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (piece.PauseSeconds > 0)
-            {
-                yield return new AudioChunk(new float[(int)(piece.PauseSeconds * KokoroModel.SampleRate)], KokoroModel.SampleRate) { Text = "", Phonemes = "" };
-                continue;
-            }
-            var ids = new long[piece.Ids.Count + 2];
-            piece.Ids.CopyTo(ids, 1);
-            var style = KokoroVoiceLibrary.StyleRow(table, piece.Ids.Count).ToArray();
-            var output = await _limiter.RunAsync(() => _model!.Run(ids, style, speed), cancellationToken);
-            yield return new AudioChunk(output.Audio, KokoroModel.SampleRate) { Text = piece.Text, Phonemes = piece.Phonemes, Durations = output.Durations };
-        }
+        var ids = new long[piece.Ids.Count + 2];
+        piece.Ids.CopyTo(ids, 1);
+        var style = KokoroVoiceLibrary.StyleRow(table, piece.Ids.Count).ToArray();
+        var output = await _limiter.RunAsync(() => _model!.Run(ids, style, speed), cancellationToken);
+        return new AudioChunk(output.Audio, KokoroModel.SampleRate) { Text = piece.Text, Phonemes = piece.Phonemes, Durations = output.Durations };
     }
 
     public void Dispose() => _model?.Dispose();

@@ -20,7 +20,7 @@ public sealed class KokoroFrontend(ITextNormalizer normalizer, ITextChunker chun
     public const int MaxPhonemes = KokoroModel.MaxTokens - 2;
 
     /// <summary>Characters per text chunk before phonemizing; phonemes rarely outnumber letters, and
-    /// <see cref="SplitIds"/> still cuts any chunk that does.</summary>
+    /// <see cref="Split"/> still cuts any chunk that does.</summary>
     public const int MaxChunkChars = 400;
 
     public KokoroVocab Vocab => vocab;
@@ -35,26 +35,37 @@ public sealed class KokoroFrontend(ITextNormalizer normalizer, ITextChunker chun
     }
 
     /// <summary>
+    /// A streamed response's calls (<see cref="ChunkSchedule"/>): about 20 phonemes first (≈ 1.5 s of
+    /// speech, a few words), cut at a clause end when one is near, then each call twice the last. Kokoro's
+    /// CPU real-time factor is about 0.6, so a call twice as long as the one being played is ready in time.
+    /// </summary>
+    public static readonly ChunkSchedule StreamingSchedule = new(FirstMin: 10, FirstMax: 24, Growth: 2, Max: MaxPhonemes);
+
+    /// <summary>A whole file's calls: whole sentences up to the model's limit.</summary>
+    public static readonly ChunkSchedule WholeSchedule = ChunkSchedule.Whole(MaxPhonemes);
+
+    /// <summary>
     /// Yields phoneme-id pieces lazily, so the first sentence can be spoken before the rest is phonemized.
     /// <c>[pause:0.5s]</c> markers become silent pieces (<see cref="PauseMarkup"/>).
     /// </summary>
-    public IEnumerable<KokoroPiece> Pieces(string text, string langCode, NormalizationOptions options)
+    public IEnumerable<KokoroPiece> Pieces(string text, string langCode, NormalizationOptions options, ChunkSchedule? schedule = null)
     {
+        var cutter = new ChunkCutter(schedule ?? WholeSchedule);
         foreach (var (part, pause) in PauseMarkup.Split(text))
         {
             if (pause > 0) { yield return KokoroPiece.Silence(pause); continue; }
-            foreach (var piece in TextPieces(part, langCode, options)) yield return piece;
+            foreach (var piece in TextPieces(part, langCode, options, cutter)) yield return piece;
         }
     }
 
-    private IEnumerable<KokoroPiece> TextPieces(string text, string langCode, NormalizationOptions options)
+    private IEnumerable<KokoroPiece> TextPieces(string text, string langCode, NormalizationOptions options, ChunkCutter cutter)
     {
         var normalized = Prepare(text, langCode, options);
         foreach (var chunk in chunker.Split(normalized, s => s.Length, MaxChunkChars))
         {
             if (string.IsNullOrWhiteSpace(chunk)) continue;
             var phonemes = g2p.Phonemize(chunk, langCode);
-            foreach (var piece in PiecesFromPhonemes(phonemes, chunk)) yield return piece;
+            foreach (var piece in PiecesFromPhonemes(phonemes, chunk, cutter)) yield return piece;
         }
     }
 
@@ -66,11 +77,11 @@ public sealed class KokoroFrontend(ITextNormalizer normalizer, ITextChunker chun
     }
 
     /// <summary>Pieces for a phoneme string given directly (<c>/dev/generate_from_phonemes</c>).</summary>
-    public IEnumerable<KokoroPiece> PiecesFromPhonemes(string phonemes, string? sourceText = null)
+    public IEnumerable<KokoroPiece> PiecesFromPhonemes(string phonemes, string? sourceText = null, ChunkCutter? cutter = null)
     {
         var filtered = vocab.Filter(phonemes).Trim();
         if (filtered.Length == 0) yield break;
-        var parts = SplitIds(filtered).ToList();
+        var parts = Split(filtered, cutter ?? new ChunkCutter(WholeSchedule));
         if (parts.Count == 1)
         {
             yield return new KokoroPiece(sourceText ?? parts[0], parts[0], vocab.Encode(parts[0]));
@@ -78,30 +89,36 @@ public sealed class KokoroFrontend(ITextNormalizer normalizer, ITextChunker chun
         }
         // A chunk cut in several parts: hand each part as many source words as it has phoneme words.
         var words = sourceText is null ? null : new Queue<string>(WordTimestamps.Words(sourceText));
-        foreach (var part in parts)
+        for (var p = 0; p < parts.Count; p++)
         {
+            var part = parts[p];
             var count = part.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-            var text = words is null ? part : string.Join(' ', Enumerable.Range(0, Math.Min(count, words.Count)).Select(_ => words.Dequeue()));
+            // The last part takes every word left, so no caption word is lost when the counts differ.
+            var take = words is null ? 0 : p == parts.Count - 1 ? words.Count : Math.Min(count, words.Count);
+            var text = words is null ? part : string.Join(' ', Enumerable.Range(0, take).Select(_ => words.Dequeue()));
             yield return new KokoroPiece(text, part, vocab.Encode(part));
         }
     }
 
-    /// <summary>Cuts a phoneme string into parts of at most <see cref="MaxPhonemes"/> symbols, at spaces when possible.</summary>
-    internal static IEnumerable<string> SplitIds(string phonemes)
+    /// <summary>Cuts a phoneme string into calls of the cutter's schedule (at most <see cref="MaxPhonemes"/> symbols), at clause punctuation or spaces when possible.</summary>
+    internal static List<string> Split(string phonemes, ChunkCutter cutter)
     {
         var runes = phonemes.EnumerateRunes().ToArray();
-        var start = 0;
-        while (runes.Length - start > MaxPhonemes)
-        {
-            var cut = start + MaxPhonemes;
-            for (var i = cut; i > start + MaxPhonemes / 2; i--)
-                if (runes[i].Value == ' ') { cut = i; break; }
-            yield return Join(runes, start, cut).Trim();
-            start = cut;
-        }
-        var rest = Join(runes, start, runes.Length).Trim();
-        if (rest.Length > 0) yield return rest;
+        return cutter.Cut(runes.Length, i => CutAfter(runes, i))
+            .Select(r => Join(runes, r.Start, r.Start + r.Length).Trim())
+            .Where(p => p.Length > 0)
+            .ToList();
     }
+
+    /// <summary>A space ends a word; a space after clause punctuation ends a clause.</summary>
+    private static CutStrength CutAfter(Rune[] runes, int i)
+    {
+        if (runes[i].Value != ' ') return CutStrength.None;
+        return i > 0 && ClausePunctuation.Contains(runes[i - 1].Value) ? CutStrength.Clause : CutStrength.Word;
+    }
+
+    /// <summary>Punctuation symbols of Kokoro's vocabulary after which a speaker pauses.</summary>
+    private static readonly HashSet<int> ClausePunctuation = [',', '.', ';', ':', '!', '?', '—', '…'];
 
     private static string Join(Rune[] runes, int from, int to)
     {

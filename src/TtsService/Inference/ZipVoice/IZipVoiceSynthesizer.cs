@@ -6,6 +6,7 @@ namespace TtsService.Inference.ZipVoice;
 /// <param name="Model">zipvoice, zipvoice_distill, zipvoice_dialog or zipvoice_dialog_stereo.</param>
 /// <param name="Text">What to say (dialog variants: [S1]/[S2] turns).</param>
 /// <param name="Prompt">The voice to clone: 24 kHz mono audio and its transcript.</param>
+/// <param name="Stream">The response streams: the first sentence's opening words get a call of their own so audio starts early.</param>
 public sealed record ZipVoiceRequest(
     string Model,
     string Text,
@@ -16,7 +17,8 @@ public sealed record ZipVoiceRequest(
     float? TShift = null,
     bool? RemoveLongSilence = null,
     float? MaxDuration = null,
-    long? Seed = null);
+    long? Seed = null,
+    bool Stream = false);
 
 /// <summary>
 /// The seam between the /v1/zipvoice endpoints (and the zipvoice models on /v1/audio/speech) and the

@@ -20,6 +20,13 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
 {
     public static readonly string[] ModelIds = [ZipVoiceVariant.Zipvoice, ZipVoiceVariant.Distill, ZipVoiceVariant.Dialog, ZipVoiceVariant.DialogStereo];
 
+    /// <summary>
+    /// A streamed response's calls: the first sentence's opening words (≈ 1 s of speech) alone, then the
+    /// rest of the chunk in one call. Every call repeats the prompt's frames, so more cuts cost more; the
+    /// sizes come from the realshape measurements in the README (Benchmarks).
+    /// </summary>
+    public static readonly ChunkSchedule StreamingSchedule = new(FirstMin: 8, FirstMax: 16, Growth: 1000, Max: int.MaxValue);
+
     /// <summary>Accepted range of num_steps (the API contract).</summary>
     public const int MaxNumSteps = 32;
 
@@ -144,7 +151,9 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         var textTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(_normalizer.Normalize(request.Text, NormalizationOptions.Default)));
         var maxTokens = ZipVoiceChunker.MaxTokens(prompt.Seconds, promptTokens.Count, request.Speed,
             request.MaxDuration is > 0 ? request.MaxDuration.Value : ZipVoiceChunker.ChunkSeconds);
-        var chunks = ZipVoiceChunker.Chunk(textTokens, maxTokens)
+        var sentences = ZipVoiceChunker.Chunk(textTokens, maxTokens);
+        if (request.Stream) sentences = ZipVoiceChunker.CutForStreaming(sentences, StreamingSchedule with { Max = maxTokens });
+        var chunks = sentences
             .Select(c => (Tokens: c, Ids: variant.Tokenizer.TokensToIds(c)))
             .Where(c => c.Ids.Length > 0)
             .ToList();
@@ -159,20 +168,21 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     {
         var rate = variant.Metadata.SampleRate;
         var joiner = new CrossFadeJoiner((int)(ZipVoiceAudio.CrossFadeSeconds * rate));
-        for (var i = 0; i < chunks.Count; i++)
+        // Each chunk gets its own seed derived from the request's, so chunks differ yet stay reproducible.
+        var calls = ChunkPipeline.InOrder(Enumerable.Range(0, chunks.Count), (i, token) => _limiter.RunAsync(
+            () => Synthesize(variant, prompt, promptIds, chunks[i].Ids, speed, options with { Seed = options.Seed + i }, token), token), cancellationToken, _limiter.CallsInFlightPerRequest);
+        var index = 0;
+        await foreach (var raw in calls)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (tokens, ids) = chunks[i];
-            // Each chunk gets its own seed derived from the request's, so chunks differ yet stay reproducible.
-            var chunkOptions = options with { Seed = options.Seed + i };
-            var wav = await _limiter.RunAsync(() => Synthesize(variant, prompt, promptIds, ids, speed, chunkOptions, cancellationToken), cancellationToken);
+            var i = index++;
+            var wav = raw;
             ZipVoiceAudio.ClampAndRestoreLevel(wav, prompt.Rms);
             if (removeLongSilence) wav = ZipVoiceAudio.RemoveSilence(wav, rate, onlyEdge: false, trimStart: false, trimEnd: false);
             wav = ZipVoiceAudio.RemoveSilence(wav, rate, onlyEdge: true, trimStart: i == 0, trimEnd: i == chunks.Count - 1);
             var ready = joiner.Push(wav);
             if (i == chunks.Count - 1) ready = [.. ready, .. joiner.Flush()];
             if (ready.Length > 0)
-                yield return new AudioChunk(ready, rate) { Text = null, Phonemes = string.Concat(tokens) };
+                yield return new AudioChunk(ready, rate) { Text = null, Phonemes = string.Concat(chunks[i].Tokens) };
         }
     }
 

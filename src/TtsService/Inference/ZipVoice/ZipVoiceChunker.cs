@@ -1,3 +1,5 @@
+using TtsService.Text;
+
 namespace TtsService.Inference.ZipVoice;
 
 /// <summary>
@@ -71,5 +73,25 @@ public static class ZipVoiceChunker
         }
         if (chunk.Count > 0) chunks.Add(chunk);
         return chunks;
+    }
+
+    /// <summary>
+    /// A streamed response's calls: each chunk cut again by <paramref name="schedule"/> (one cutter for the
+    /// request, so only its first call is short), preferring the space after punctuation, then any space.
+    /// </summary>
+    public static List<List<string>> CutForStreaming(List<List<string>> chunks, ChunkSchedule schedule)
+    {
+        var cutter = new ChunkCutter(schedule);
+        var result = new List<List<string>>();
+        foreach (var chunk in chunks)
+            foreach (var (start, length) in cutter.Cut(chunk.Count, i => CutAfter(chunk, i)))
+                result.Add(chunk.GetRange(start, length));
+        return result;
+    }
+
+    private static CutStrength CutAfter(List<string> tokens, int i)
+    {
+        if (tokens[i] == " ") return i > 0 && Punctuation.Contains(tokens[i - 1]) ? CutStrength.Clause : CutStrength.Word;
+        return Punctuation.Contains(tokens[i]) && (i + 1 == tokens.Count || tokens[i + 1] != " ") ? CutStrength.Clause : CutStrength.None;
     }
 }
