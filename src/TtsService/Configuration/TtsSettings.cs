@@ -47,6 +47,10 @@ public sealed class TtsSettings
     /// <summary>Idle ONNX Runtime threads spin for a while before sleeping: a little lower latency, but
     /// spinning threads steal cores from concurrent calls.</summary>
     public bool OnnxAllowSpinning { get; set; }
+    /// <summary>ONNX Runtime's CPU arena: faster allocation, but it keeps the peak of every call for good.</summary>
+    public bool OnnxMemoryArena { get; set; } = true;
+    /// <summary>ZipVoice variants other than <see cref="ZipvoiceModel"/> are unloaded after this many idle minutes; 0 keeps them.</summary>
+    public double ZipvoiceUnloadIdleMinutes { get; set; } = 30;
     /// <summary>Comma-separated; when non-empty every /v1 and /dev call needs a Bearer key.</summary>
     public string ApiKeys { get; set; } = "";
 

@@ -101,6 +101,10 @@ public sealed class OnnxSessions
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             // Each request's inference runs on one inter-op thread; intra-op threads parallelise the MatMuls.
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            // Memory patterns are planned per input shape and kept: every text length is a new shape, so they
+            // would only grow. The arena is a setting (onnx_memory_arena): speed against memory kept after a peak.
+            EnableMemoryPattern = false,
+            EnableCpuMemArena = _settings.OnnxMemoryArena,
         };
         if (_shared)
         {

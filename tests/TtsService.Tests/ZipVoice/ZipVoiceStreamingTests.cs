@@ -96,4 +96,37 @@ public sealed class ZipVoiceStreamingTests : IDisposable
         Assert.InRange(streamedSamples, wholeSamples * 0.93, wholeSamples * 1.07);
         Assert.All(streamed, c => Assert.All(c.Samples, v => Assert.True(float.IsFinite(v) && Math.Abs(v) <= 1f)));
     }
+
+    [SkippableFact]
+    public async Task An_idle_variant_other_than_the_default_is_unloaded_but_never_while_in_use()
+    {
+        Skip.IfNot(new EspeakPhonemizer().IsAvailable, "espeak-ng is not installed");
+        _models.Write("zipvoice");
+        _models.Write("zipvoice_distill");
+        var settings = new TtsSettings { ModelsDir = _models.ModelsDir, ZipvoiceUnloadIdleMinutes = 0 };
+        using var backend = new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
+            new InferenceLimiter(settings), new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance);
+        var prompt = new VoicePrompt(Enumerable.Range(0, 24000).Select(i => 0.05f * MathF.Sin(2 * MathF.PI * 300 * i / 24000)).ToArray(), "Hello there.", "p1");
+        ZipVoiceRequest Request(string model) => new(model, "One sentence. And another one.", prompt, NumSteps: 2, Seed: 1, MaxDuration: 1.5f);
+
+        Assert.Equal(["zipvoice"], backend.LoadedVariants);
+        var first = new List<float>();
+        await foreach (var c in backend.SynthesizeAsync(Request("zipvoice_distill"), CancellationToken.None)) first.AddRange(c.Samples);
+        Assert.Equal(["zipvoice", "zipvoice_distill"], backend.LoadedVariants.Order());
+
+        // In use (a stream between two chunks): not unloaded, however idle the clock says it is.
+        await using (var running = backend.SynthesizeAsync(Request("zipvoice_distill"), CancellationToken.None).GetAsyncEnumerator())
+        {
+            Assert.True(await running.MoveNextAsync());
+            backend.UnloadIdle(TimeSpan.Zero);
+            Assert.Contains("zipvoice_distill", backend.LoadedVariants);
+            while (await running.MoveNextAsync()) { }
+        }
+
+        backend.UnloadIdle(TimeSpan.Zero);
+        Assert.Equal(["zipvoice"], backend.LoadedVariants); // the default stays
+        var again = new List<float>();
+        await foreach (var c in backend.SynthesizeAsync(Request("zipvoice_distill"), CancellationToken.None)) again.AddRange(c.Samples);
+        Assert.Equal(first, again); // reloaded on use, same files, same seed: same audio
+    }
 }

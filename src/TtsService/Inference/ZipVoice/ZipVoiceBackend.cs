@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using TtsService.Configuration;
@@ -37,7 +38,9 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     private readonly IPhonemizer _phonemizer;
     private readonly ILogger<ZipVoiceBackend> _logger;
     private readonly string _modelsDir;
-    private readonly ConcurrentDictionary<string, Lazy<(ZipVoiceVariant? Variant, string? Error)>> _variants = new();
+    private readonly Dictionary<string, VariantSlot> _variants = new();
+    private readonly Lock _variantsLock = new();
+    private readonly Timer? _unloadTimer;
     private readonly ConcurrentDictionary<string, VocosVocoder> _vocoders = new();
     private readonly ConcurrentDictionary<string, PromptFeatures> _promptCache = new();
     private readonly BackendStatus _status;
@@ -65,6 +68,83 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         _status = variant is not null
             ? new BackendStatus(Name, BackendState.Ready, null, ModelIds)
             : new BackendStatus(Name, BackendState.Unavailable, error, ModelIds);
+        if (settings.ZipvoiceUnloadIdleMinutes > 0)
+        {
+            var period = TimeSpan.FromMinutes(Math.Clamp(settings.ZipvoiceUnloadIdleMinutes / 4, 1.0 / 60, 1));
+            _unloadTimer = new Timer(_ => UnloadIdle(TimeSpan.FromMinutes(settings.ZipvoiceUnloadIdleMinutes)), null, period, period);
+        }
+    }
+
+    /// <summary>
+    /// A variant's load (or the reason it cannot load) and the requests using it. Variants other than the
+    /// default are unloaded when unused for <c>zipvoice_unload_idle_minutes</c>: a 123M-parameter decoder
+    /// holds about 0.5 GB, and most servers use one variant.
+    /// </summary>
+    private sealed class VariantSlot(Func<(ZipVoiceVariant?, string?)> load)
+    {
+        public readonly Lazy<(ZipVoiceVariant? Variant, string? Error)> Load = new(load);
+        /// <summary>Requests synthesizing with it; guarded by the backend's lock.</summary>
+        public int Users;
+        public long LastUsed = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Loaded variants, for /ready and tests.</summary>
+    public IReadOnlyList<string> LoadedVariants
+    {
+        get { lock (_variantsLock) return _variants.Where(v => v.Value.Load.IsValueCreated && v.Value.Load.Value.Variant is not null).Select(v => v.Key).ToList(); }
+    }
+
+    /// <summary>Unloads variants (not the default) that nobody used for <paramref name="idle"/>.</summary>
+    internal void UnloadIdle(TimeSpan idle)
+    {
+        var unloaded = new List<(string Name, ZipVoiceVariant Variant)>();
+        lock (_variantsLock)
+        {
+            foreach (var (name, slot) in _variants.ToList())
+            {
+                if (name == DefaultVariant || slot.Users > 0 || !slot.Load.IsValueCreated || slot.Load.Value.Variant is not { } variant) continue;
+                if (Stopwatch.GetElapsedTime(slot.LastUsed) < idle) continue;
+                _variants.Remove(name);
+                unloaded.Add((name, variant));
+            }
+        }
+        // Nobody holds these any more, and a new request loads a fresh copy.
+        foreach (var (name, variant) in unloaded)
+        {
+            variant.Dispose();
+            _logger.LogInformation("ZipVoice {Variant} unloaded after {Minutes} idle minutes", name, idle.TotalMinutes);
+        }
+    }
+
+    private VariantSlot Slot(string model)
+    {
+        lock (_variantsLock)
+        {
+            if (!_variants.TryGetValue(model, out var slot)) _variants[model] = slot = new VariantSlot(() => Load(model));
+            slot.LastUsed = Stopwatch.GetTimestamp();
+            return slot;
+        }
+    }
+
+    /// <summary>Holds <paramref name="model"/> loaded while a request synthesizes with it.</summary>
+    private (ZipVoiceVariant? Variant, VariantSlot Slot) Acquire(string model)
+    {
+        VariantSlot slot;
+        lock (_variantsLock)
+        {
+            slot = Slot(model);
+            slot.Users++;
+        }
+        return (slot.Load.Value.Variant, slot);
+    }
+
+    private void Release(VariantSlot slot)
+    {
+        lock (_variantsLock)
+        {
+            slot.Users--;
+            slot.LastUsed = Stopwatch.GetTimestamp();
+        }
     }
 
     public BackendStatus Status => _status;
@@ -83,7 +163,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     private (ZipVoiceVariant? Variant, string? Error) Get(string model)
     {
         if (!ModelIds.Contains(model)) return (null, $"Unknown ZipVoice model '{model}'. Known: {string.Join(", ", ModelIds)}.");
-        return _variants.GetOrAdd(model, m => new Lazy<(ZipVoiceVariant?, string?)>(() => Load(m))).Value;
+        return Slot(model).Load.Value;
     }
 
     private (ZipVoiceVariant?, string?) Load(string model)
@@ -166,15 +246,31 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         List<(List<string> Tokens, long[] Ids)> chunks, float speed, SamplerOptions options, bool removeLongSilence,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Hold the variant loaded while this request runs (the idle unloader skips it). Should it have been unloaded
+        // since the request was tokenized, this reloads the same files.
+        var (held, slot) = Acquire(variant.Name);
+        try
+        {
+            if (held is null) throw new BackendUnavailableException($"ZipVoice model '{variant.Name}' could not be reloaded.", "model", "model_unavailable");
+            await foreach (var chunk in Chunks(held, prompt, promptIds, chunks, speed, options, removeLongSilence, cancellationToken))
+                yield return chunk;
+        }
+        finally { Release(slot); }
+    }
+
+    private async IAsyncEnumerable<AudioChunk> Chunks(ZipVoiceVariant variant, PromptFeatures prompt, long[] promptIds,
+        List<(List<string> Tokens, long[] Ids)> chunks, float speed, SamplerOptions options, bool removeLongSilence,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var rate = variant.Metadata.SampleRate;
         var joiner = new CrossFadeJoiner((int)(ZipVoiceAudio.CrossFadeSeconds * rate));
         // Each chunk gets its own seed derived from the request's, so chunks differ yet stay reproducible.
         var calls = ChunkPipeline.InOrder(Enumerable.Range(0, chunks.Count), (i, token) => _limiter.RunAsync(
-            () => Synthesize(variant, prompt, promptIds, chunks[i].Ids, speed, options with { Seed = options.Seed + i }, token), token), cancellationToken, _limiter.CallsInFlightPerRequest);
-        var index = 0;
+            () => Synthesize(variant, prompt, promptIds, chunks[i].Ids, speed, options with { Seed = options.Seed + i }, token), token),
+            cancellationToken, _limiter.CallsInFlightPerRequest);
+        var i = 0;
         await foreach (var raw in calls)
         {
-            var i = index++;
             var wav = raw;
             ZipVoiceAudio.ClampAndRestoreLevel(wav, prompt.Rms);
             if (removeLongSilence) wav = ZipVoiceAudio.RemoveSilence(wav, rate, onlyEdge: false, trimStart: false, trimEnd: false);
@@ -183,6 +279,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
             if (i == chunks.Count - 1) ready = [.. ready, .. joiner.Flush()];
             if (ready.Length > 0)
                 yield return new AudioChunk(ready, rate) { Text = null, Phonemes = string.Concat(chunks[i].Tokens) };
+            i++;
         }
     }
 
@@ -232,8 +329,9 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
 
     public void Dispose()
     {
-        foreach (var lazy in _variants.Values)
-            if (lazy.IsValueCreated) lazy.Value.Variant?.Dispose();
+        _unloadTimer?.Dispose();
+        foreach (var slot in _variants.Values)
+            if (slot.Load.IsValueCreated) slot.Load.Value.Variant?.Dispose();
         foreach (var vocoder in _vocoders.Values) vocoder.Dispose();
     }
 }
