@@ -46,9 +46,9 @@ public sealed class ZipVoiceStreamingTests : IDisposable
         var tokens = opening.Concat(Enumerable.Repeat(new[] { " ", "a", "b", "c" }, 20).SelectMany(w => w)).ToList();
         var chunks = ZipVoiceChunker.CutForStreaming([tokens], Schedule with { Max = 1000 });
         // "hi," is shorter than the first call's minimum: the cut is the last word end within the budget.
-        Assert.Equal([.. opening, " "], chunks[0]);
-        var withComma = ZipVoiceChunker.CutForStreaming([["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", ",", " ", "k", "l", " ", .. tokens]], Schedule with { Max = 1000 });
-        Assert.Equal(12, withComma[0].Count); // a clause end past the minimum beats the later word end after "kl"
+        Assert.Equal(opening[..10], chunks[0]);
+        var withComma = ZipVoiceChunker.CutForStreaming([["a", "b", "c", "d", "e", ",", " ", "k", "l", " ", .. tokens]], Schedule with { Max = 1000 });
+        Assert.Equal(7, withComma[0].Count); // a clause end past the minimum beats the later word end after "kl"
         Assert.Equal(",", withComma[0][^2]);
     }
 

@@ -22,11 +22,12 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     public static readonly string[] ModelIds = [ZipVoiceVariant.Zipvoice, ZipVoiceVariant.Distill, ZipVoiceVariant.Dialog, ZipVoiceVariant.DialogStereo];
 
     /// <summary>
-    /// A streamed response's calls: the first sentence's opening words (≈ 1 s of speech) alone, then the
-    /// rest of the chunk in one call. Every call repeats the prompt's frames, so more cuts cost more; the
-    /// sizes come from the realshape measurements in the README (Benchmarks).
+    /// A streamed response's calls: the first sentence's opening word or two (6–12 tokens, about 0.6 s of
+    /// speech) alone, then the rest of the chunk in one call. Every call repeats the prompt's frames, and a
+    /// decoder pass over a 3 s prompt plus 0.4 s costs about a fifth of one over the prompt plus 10 s
+    /// (realshape graphs, 1 thread), so the first call is as short as a word allows and there is only one more.
     /// </summary>
-    public static readonly ChunkSchedule StreamingSchedule = new(FirstMin: 8, FirstMax: 16, Growth: 1000, Max: int.MaxValue);
+    public static readonly ChunkSchedule StreamingSchedule = new(FirstMin: 6, FirstMax: 12, Growth: 1000, Max: int.MaxValue);
 
     /// <summary>Accepted range of num_steps (the API contract).</summary>
     public const int MaxNumSteps = 32;
@@ -232,7 +233,8 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         var maxTokens = ZipVoiceChunker.MaxTokens(prompt.Seconds, promptTokens.Count, request.Speed,
             request.MaxDuration is > 0 ? request.MaxDuration.Value : ZipVoiceChunker.ChunkSeconds);
         var sentences = ZipVoiceChunker.Chunk(textTokens, maxTokens);
-        if (request.Stream) sentences = ZipVoiceChunker.CutForStreaming(sentences, StreamingSchedule with { Max = maxTokens });
+        if (request.Stream && _settings.ZipvoiceStreamFirstWords)
+            sentences = ZipVoiceChunker.CutForStreaming(sentences, StreamingSchedule with { Max = maxTokens });
         var chunks = sentences
             .Select(c => (Tokens: c, Ids: variant.Tokenizer.TokensToIds(c)))
             .Where(c => c.Ids.Length > 0)
