@@ -9,7 +9,7 @@ namespace TtsService.Text.Espeak;
 /// in place (espeak drops it), because Kokoro reads commas and full stops as pauses and intonation.
 /// espeak-ng is a global, single-threaded library: calls are serialized.
 /// </summary>
-public sealed class EspeakPhonemizer : IPhonemizer
+public sealed class EspeakPhonemizer : IPhonemizer, IClausePhonemizer
 {
     public const char Tie = '^';
 
@@ -19,7 +19,7 @@ public sealed class EspeakPhonemizer : IPhonemizer
     private static readonly Lock Gate = new();
     private static bool _initialized;
     private static string? _initError;
-    private string? _currentVoice;
+    private static string? _currentVoice; // espeak-ng's voice is global, like the library, so this is too
     private readonly ILogger<EspeakPhonemizer>? _logger;
 
     public EspeakPhonemizer(ILogger<EspeakPhonemizer>? logger = null)
@@ -38,12 +38,7 @@ public sealed class EspeakPhonemizer : IPhonemizer
         var sb = new StringBuilder(text.Length * 2);
         lock (Gate)
         {
-            if (_currentVoice != espeakVoice)
-            {
-                var error = SelectVoice(espeakVoice);
-                if (error != 0) throw new ArgumentException($"espeak-ng has no voice '{espeakVoice}' (error {error}).", nameof(espeakVoice));
-                _currentVoice = espeakVoice;
-            }
+            UseVoice(espeakVoice);
             foreach (var (run, isPunctuation) in Runs(text))
             {
                 if (isPunctuation)
@@ -60,6 +55,55 @@ public sealed class EspeakPhonemizer : IPhonemizer
             }
         }
         return sb.ToString().Trim();
+    }
+
+    /// <summary>
+    /// The whole <paramref name="text"/> through <c>espeak_TextToPhonemes</c> (IPA, no ties), one call per
+    /// clause, as piper-phonemize's <c>phonemize_eSpeak</c> calls it: espeak itself decides where clauses
+    /// end (a comma or full stop only ends one before a space, "e.g. this" and "U.S. army" stay one
+    /// clause). Debian's libespeak-ng has no <c>espeak_TextToPhonemesWithTerminator</c>, so each clause
+    /// comes with the source text the call consumed, from which the terminator can be read.
+    /// </summary>
+    public IReadOnlyList<PhonemeClause> ToClauses(string text, string espeakVoice)
+    {
+        if (!IsAvailable) throw new InvalidOperationException($"espeak-ng is not available: {_initError}");
+        var bytes = Encoding.UTF8.GetBytes(text + "\0");
+        var textEnd = bytes.Length - 1;
+        var clauses = new List<PhonemeClause>();
+        lock (Gate)
+        {
+            UseVoice(espeakVoice);
+            var handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+            try
+            {
+                var start = handle.AddrOfPinnedObject();
+                var pointer = start;
+                var previous = 0;
+                // Each call consumes at least one character; the bound only guards against a library bug.
+                while (pointer != IntPtr.Zero && clauses.Count <= textEnd + 1)
+                {
+                    var result = EspeakNative.TextToPhonemes(ref pointer, EspeakNative.CharsUtf8, EspeakNative.PhonemesIpa);
+                    var last = pointer == IntPtr.Zero;
+                    var offset = last ? textEnd : (int)Math.Clamp(pointer.ToInt64() - start.ToInt64(), previous, textEnd);
+                    clauses.Add(new PhonemeClause(Marshal.PtrToStringUTF8(result) ?? "", Encoding.UTF8.GetString(bytes, previous, offset - previous), last));
+                    previous = offset;
+                }
+            }
+            finally
+            {
+                handle.Free();
+            }
+        }
+        return clauses;
+    }
+
+    /// <summary>Selects <paramref name="espeakVoice"/> unless it is already selected. Call under <see cref="Gate"/>.</summary>
+    private void UseVoice(string espeakVoice)
+    {
+        if (_currentVoice == espeakVoice) return;
+        var error = SelectVoice(espeakVoice);
+        if (error != 0) throw new ArgumentException($"espeak-ng has no voice '{espeakVoice}' (error {error}).", nameof(espeakVoice));
+        _currentVoice = espeakVoice;
     }
 
     /// <summary>

@@ -197,11 +197,88 @@ public sealed partial class EmiliaTokenizer
             _logger?.LogWarning("English text skipped: espeak-ng is not available");
             return [];
         }
-        var ipa = _phonemizer.ToIpa(ExpandAbbreviations(segment), "en-us");
-        return PiperTokens(ipa);
+        var text = ExpandAbbreviations(segment);
+        // The whole segment goes to espeak, which decides the clauses, as in piper's phonemize_eSpeak.
+        if (_phonemizer is IClausePhonemizer clauses) return PiperTokens(clauses.ToClauses(text, "en-us"));
+        return PiperTokens(_phonemizer.ToIpa(text, "en-us"));
     }
 
     /// <summary>
+    /// piper-phonemize's <c>phonemize_eSpeak</c> (rhasspy/piper-phonemize <c>src/phonemize.cpp</c>) over
+    /// espeak's clauses, flattened as tokenizer.py's <c>tokenize_EN</c> does (<c>reduce</c> over the
+    /// sentences): each clause's IPA, NFD-decomposed, without "(lang)" switch flags, then the mark of its
+    /// terminator (<see cref="PiperTerminator"/>). One token per code point.
+    /// </summary>
+    public static List<string> PiperTokens(IEnumerable<PhonemeClause> clauses)
+    {
+        var sb = new StringBuilder();
+        foreach (var clause in clauses)
+        {
+            var phonemes = clause.Phonemes;
+            try { phonemes = phonemes.Normalize(NormalizationForm.FormD); }
+            catch (PlatformNotSupportedException) { /* invariant globalization without ICU: keep as is */ }
+            var inLanguageFlag = false;
+            foreach (var c in phonemes)
+            {
+                if (inLanguageFlag) { if (c == ')') inLanguageFlag = false; }
+                else if (c == '(') inLanguageFlag = true;
+                else sb.Append(c);
+            }
+            sb.Append(PiperTerminator(clause.Consumed, clause.IsLast));
+        }
+        var tokens = new List<string>(sb.Length);
+        foreach (var rune in sb.ToString().EnumerateRunes()) tokens.Add(rune.ToString());
+        return tokens;
+    }
+
+    /// <summary>
+    /// What piper appends after a clause, read from the text espeak consumed for it. piper keeps the
+    /// terminator's low 20 bits: CLAUSE_PERIOD → ".", QUESTION → "?", EXCLAMATION → "!" (no space: the
+    /// next sentence follows directly), COMMA → ", ", COLON → ": ", SEMICOLON → "; "; anything else adds
+    /// nothing: the end of the text without a mark (CLAUSE_EOF), a paragraph break (two newlines after
+    /// the mark: CLAUSE_PARAGRAPH, or mark + 35 for ? and !), and the marks espeak-ng flags
+    /// CLAUSE_OPTIONAL_SPACE_AFTER (… ¡ ¿ and three or more dots). espeak-ng's ReadClause
+    /// (readclause.c) ends a clause at a mark followed by a space, a bracket, "?" or the end of the
+    /// text; in a run of ? and ! the first decides ("?!" → "?"); em and en dashes are semicolons.
+    /// </summary>
+    public static string PiperTerminator(string consumed, bool isLast)
+    {
+        var text = consumed;
+        // espeak reads one character past the clause (the next clause starts with it).
+        if (!isLast && text.Length > 0) text = char.IsLowSurrogate(text[^1]) && text.Length > 1 ? text[..^2] : text[..^1];
+        var body = text.TrimEnd();
+        if (body.Length == 0) return "";
+        var newlines = 0;
+        for (var i = body.Length; i < text.Length; i++) if (text[i] == '\n') newlines++;
+        if (newlines >= 2) return "";
+        if (body.EndsWith("...", StringComparison.Ordinal)) return "";
+        // The run of clause marks at the end; the first mark that is followed by the end of the run
+        // (after skipping a ?/! sequence) or by "?" is the terminator.
+        var start = body.Length;
+        while (start > 0 && ClauseMark(body[start - 1]) is not null) start--;
+        for (var k = start; k < body.Length; k++)
+        {
+            var j = k + 1;
+            if (body[k] is '?' or '!') while (j < body.Length && body[j] is '?' or '!') j++;
+            if (j == body.Length || body[j] == '?') return ClauseMark(body[k])!;
+            k = j - 1;
+        }
+        return "";
+    }
+
+    private static string? ClauseMark(char c) => c switch
+    {
+        '.' => ".",
+        '?' => "?",
+        '!' => "!",
+        ',' => ", ",
+        ':' => ": ",
+        ';' or '\u2013' or '\u2014' => "; ",
+        _ => null,
+    };
+
+    /// <summary>
+    /// Fallback for a phonemizer that cannot hand over espeak's clauses (<see cref="IClausePhonemizer"/>):
     /// <see cref="EspeakPhonemizer"/>'s IPA (ties, kept punctuation) → the code points piper_phonemize's
     /// <c>phonemize_eSpeak</c> (rhasspy/piper-phonemize <c>src/phonemize.cpp</c>) returns: no tie
     /// characters, NFD, and only clause punctuation: after a comma, colon or semicolon the mark and a
