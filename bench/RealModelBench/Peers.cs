@@ -77,7 +77,7 @@ sealed class Peers(string nodeModules, string scripts)
                     var elapsed = r.GetProperty("elapsed_s").GetDouble();
                     requests.Add(new Request(elapsed, elapsed, r.GetProperty("audio_s").GetDouble()));
                 }
-                walls.Add((results.Max(r => r.GetProperty("end_ms").GetDouble()) - results.Min(r => r.GetProperty("start_ms").GetDouble())) / 1000);
+                walls.Add(Math.Max(0.001, (results.Max(r => r.GetProperty("end_ms").GetDouble()) - results.Min(r => r.GetProperty("start_ms").GetDouble())) / 1000));
             }
             foreach (var (process, _) in processes) await process.WaitForExitAsync();
             return new Measured(requests, walls);

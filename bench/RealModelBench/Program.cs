@@ -52,7 +52,11 @@ try
         {
             var idle = service.RssMb("VmRSS");
             if (models.Any(m => m.IsZipVoice)) await service.RegisterPromptAsync(File.ReadAllBytes(promptPath));
-            if (models.Any(m => !m.IsZipVoice)) kokoroTokens ??= await service.PhonemizeAsync(Texts.Text);
+            if (models.Any(m => !m.IsZipVoice) && kokoroTokens is null)
+            {
+                kokoroTokens = await service.PhonemizeAsync(Texts.Text);
+                Console.WriteLine($"Kokoro: {kokoroTokens.Length} phoneme tokens (the peer gets the same ids)");
+            }
             foreach (var model in models)
             {
                 await service.SpeakAsync(model, options.KokoroFormat); // warm-up: loads the variant, sizes the buffers

@@ -22,8 +22,14 @@ public static class RealModelAssets
     /// <param name="Variants">the ZipVoice variants with both graphs and tokens.txt (and a Vocos vocoder).</param>
     public sealed record Layout(string ServiceDir, string? KokoroModel, string? KokoroVoices, IReadOnlyList<string> Variants)
     {
-        public string VariantDir(string variant) => Path.Combine(ServiceDir, variant);
-        public string? Vocos => new[] { Path.Combine(ServiceDir, "vocos", "vocos_24khz.onnx") }.FirstOrDefault(File.Exists);
+        /// <summary>models_dir/variant, or models_dir/zipvoice/variant (both layouts the service reads).</summary>
+        public string VariantDir(string variant) =>
+            new[] { Path.Combine(ServiceDir, variant), Path.Combine(ServiceDir, "zipvoice", variant) }
+                .FirstOrDefault(d => File.Exists(Path.Combine(d, "text_encoder.onnx"))) ?? Path.Combine(ServiceDir, variant);
+
+        public string? Vocos(string variant) =>
+            new[] { Path.Combine(ServiceDir, "vocos"), VariantDir(variant), Path.Combine(ServiceDir, "zipvoice") }
+                .Select(d => Path.Combine(d, "vocos_24khz.onnx")).FirstOrDefault(File.Exists);
     }
 
     /// <summary>
@@ -65,10 +71,10 @@ public static class RealModelAssets
             kokoroVoices = Directory.Exists(Path.Combine(kokoro, "voices")) ? Path.Combine(kokoro, "voices") : null;
         }
 
-        var variants = ZipVoiceVariants.Where(v =>
-            File.Exists(Path.Combine(outDir, v, "text_encoder.onnx")) && File.Exists(Path.Combine(outDir, v, "fm_decoder.onnx"))
-            && File.Exists(Path.Combine(outDir, v, "tokens.txt")) && File.Exists(Path.Combine(outDir, "vocos", "vocos_24khz.onnx"))).ToList();
-        return new Layout(outDir, kokoroModel, kokoroVoices, variants);
+        var layout = new Layout(outDir, kokoroModel, kokoroVoices, []);
+        var variants = ZipVoiceVariants.Where(v => layout.Vocos(v) is not null
+            && new[] { "text_encoder.onnx", "fm_decoder.onnx", "tokens.txt" }.All(f => File.Exists(Path.Combine(layout.VariantDir(v), f)))).ToList();
+        return layout with { Variants = variants };
     }
 
     /// <summary>../shared/models/kokoro (or <c>TTS_SHARED_KOKORO</c>) found upward from <paramref name="start"/>.</summary>
@@ -95,7 +101,7 @@ public static class RealModelAssets
         var dir = layout.VariantDir(variant);
         Link(Path.Combine(pack, "encoder.onnx"), Path.Combine(dir, "text_encoder.onnx"));
         Link(Path.Combine(pack, "decoder.onnx"), Path.Combine(dir, "fm_decoder.onnx"));
-        Link(Path.Combine(pack, "vocos_24khz.onnx"), layout.Vocos ?? throw new FileNotFoundException("vocos/vocos_24khz.onnx is missing"));
+        Link(Path.Combine(pack, "vocos_24khz.onnx"), layout.Vocos(variant) ?? throw new FileNotFoundException("vocos/vocos_24khz.onnx is missing"));
         File.Copy(Path.Combine(dir, "tokens.txt"), Path.Combine(pack, "tokens.txt"), overwrite: true);
         File.WriteAllText(Path.Combine(pack, "lexicon.txt"), "你 n0 i3\n好 h0 ao3\n中 zh0 ong1\n文 w0 en2\n");
         var espeakData = new[] { "/usr/lib/x86_64-linux-gnu/espeak-ng-data", "/usr/lib/aarch64-linux-gnu/espeak-ng-data", "/usr/share/espeak-ng-data" }
