@@ -31,7 +31,7 @@ try
         Tools.Run("dotnet", ["build", Path.Combine(repoRoot, "src", "TtsService"), "-c", "Release", "-v", "quiet"], repoRoot);
     var peers = options.NoPeers ? null : new Peers(Peers.EnsureInstalled(options.NodeModules), Path.Combine(AppContext.BaseDirectory, "peers"));
 
-    Console.WriteLine($"models: {Path.GetFullPath(options.Models)} (service layout {layout.ServiceDir}); Kokoro voices/vocab: {layout.KokoroVoices}");
+    Console.WriteLine($"models: {Path.GetFullPath(options.Models)} (service layout {layout.ServiceDir}; Kokoro model {layout.KokoroModel ?? "none"})");
     Console.WriteLine($"text: {Texts.Text.Length} chars; prompt: espeak-ng, {RealModelAssets.PromptSeconds} s, \"{RealModelAssets.PromptText}\"");
     Console.WriteLine($"runs {options.Runs} per cell after one warm-up; Kokoro as {options.KokoroFormat}, ZipVoice as pcm; {Environment.ProcessorCount} cores");
     Console.WriteLine();
@@ -55,7 +55,8 @@ try
             if (models.Any(m => !m.IsZipVoice) && kokoroTokens is null)
             {
                 kokoroTokens = await service.PhonemizeAsync(Texts.Text);
-                Console.WriteLine($"Kokoro: {kokoroTokens.Length} phoneme tokens (the peer gets the same ids)");
+                await File.WriteAllBytesAsync(Path.Combine(work, "af_heart.bin"), await service.VoiceTableAsync("af_heart"));
+                Console.WriteLine($"Kokoro: {kokoroTokens.Length} phoneme tokens (the peer gets the same ids and af_heart's style table from the service)");
             }
             foreach (var model in models)
             {
@@ -80,7 +81,7 @@ try
                     Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] peer, {model.Label}, {peerThreads} threads x{concurrency}");
                     peer = model.IsZipVoice
                         ? await peers.SherpaAsync(RealModelAssets.SherpaPack(layout, model.Name, work), promptPath, model.Steps, peerThreads, concurrency, options.Runs)
-                        : await peers.KokoroAsync(layout.KokoroModel!, Path.Combine(layout.KokoroVoices!, "af_heart.bin"), kokoroTokens!, peerThreads, concurrency, options.Runs);
+                        : await peers.KokoroAsync(layout.KokoroModel!, Path.Combine(work, "af_heart.bin"), kokoroTokens!, peerThreads, concurrency, options.Runs);
                     peerCache[(model.Name, peerThreads, concurrency)] = peer;
                     Console.Error.WriteLine($"  {peer}");
                 }
@@ -140,7 +141,7 @@ sealed record BenchModel(string Key, string Name, int Steps)
 {
     public bool IsZipVoice => Name != "kokoro";
     public string Label => IsZipVoice ? $"{(Name == "zipvoice" ? "ZipVoice" : "Distill")} ({Steps} steps)" : "Kokoro";
-    public bool IsIn(RealModelAssets.Layout layout) => IsZipVoice ? layout.Variants.Contains(Name) : layout.KokoroModel is not null && layout.KokoroVoices is not null;
+    public bool IsIn(RealModelAssets.Layout layout) => IsZipVoice ? layout.Variants.Contains(Name) : layout.KokoroModel is not null;
 
     public static IEnumerable<BenchModel> All(int? steps) =>
         [new("kokoro", "kokoro", 0), new("zipvoice", "zipvoice", steps ?? 16), new("distill", "zipvoice_distill", steps ?? 8)];

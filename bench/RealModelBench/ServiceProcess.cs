@@ -90,6 +90,14 @@ sealed class ServiceProcess : IAsyncDisposable
         return body.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32()).ToArray();
     }
 
+    /// <summary>The voice's style table as the service holds it (float32 [510,1,256]), whatever the voices' file layout.</summary>
+    public async Task<byte[]> VoiceTableAsync(string voice)
+    {
+        using var response = await _http.PostAsJsonAsync("/v1/audio/voices/combine", voice);
+        await EnsureOk(response);
+        return await response.Content.ReadAsByteArrayAsync();
+    }
+
     /// <summary>One streamed request: whole wall time, time to the first body bytes, audio seconds in the body.</summary>
     public async Task<Request> SpeakAsync(BenchModel model, string kokoroFormat)
     {
