@@ -17,7 +17,7 @@ namespace TtsService.Tests.RealModels;
 /// (Kokoro vocabulary and voices from <c>TTS_SHARED_KOKORO</c> or ../shared/models/kokoro when the folder has none).
 /// The host starts once for the class; every backend found there speaks through HTTP.
 /// </summary>
-public sealed class RealModelsFixture : IAsyncDisposable
+public sealed class RealModelsFixture : IAsyncLifetime
 {
     public const string Variable = "TTS_REAL_MODELS_DIR";
 
@@ -48,7 +48,9 @@ public sealed class RealModelsFixture : IAsyncDisposable
     public byte[] Prompt => _prompt ??= RealModelAssets.MakePrompt();
     private byte[]? _prompt;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         _client?.Dispose();
         if (_factory.IsValueCreated) await _factory.Value.DisposeAsync();
