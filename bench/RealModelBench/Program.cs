@@ -39,6 +39,8 @@ try
     var configs = options.Threads.Select(t => new ServiceConfig($"threads {t}", t,
         ["--onnx_intra_op_threads", t.ToString(CultureInfo.InvariantCulture), "--max_concurrent_inferences", options.Concurrency.Max().ToString(CultureInfo.InvariantCulture)])).ToList();
     if (!options.NoDefault) configs.Add(new ServiceConfig("default settings", null, []));
+    // --config "LABEL=--setting value ..." adds a configuration with the default thread count (e.g. the per-session pools).
+    configs.AddRange(options.Configs.Select(c => new ServiceConfig(c.Label, null, c.Args)));
 
     var rows = new List<Row>();
     var memory = new List<(string Config, double IdleMb, double PeakMb)>();
@@ -85,7 +87,7 @@ try
                     peerCache[(model.Name, peerThreads, concurrency)] = peer;
                     Console.Error.WriteLine($"  {peer}");
                 }
-                rows.Add(new Row(model, config.Threads is { } t ? t.ToString(CultureInfo.InvariantCulture) : $"default (peer {peerThreads})", concurrency,
+                rows.Add(new Row(model, config.Threads is { } t ? t.ToString(CultureInfo.InvariantCulture) : $"{(config.Args.Length == 0 ? "default" : config.Label)} (peer {peerThreads})", concurrency,
                     serviceResults[(model.Name, concurrency)], peer));
             }
         }
@@ -191,7 +193,7 @@ static class Tools
 }
 
 sealed record Options(string Models, string? SharedKokoro, HashSet<string>? Only, int[] Threads, int[] Concurrency, int Runs, int? Steps,
-    bool NoDefault, bool NoPeers, string? NodeModules, string KokoroFormat, string? Dll, bool Keep)
+    bool NoDefault, bool NoPeers, string? NodeModules, string KokoroFormat, string? Dll, bool Keep, IReadOnlyList<(string Label, string[] Args)> Configs)
 {
     public static Options Parse(string[] args)
     {
@@ -203,11 +205,12 @@ sealed record Options(string Models, string? SharedKokoro, HashSet<string>? Only
         int[] Ints(string name, string fallback) => (Get(name) ?? fallback).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var models = Get("models") ?? throw new ArgumentException(
             "usage: RealModelBench --models DIR [--shared-kokoro DIR] [--only kokoro,zipvoice,distill] [--threads 1,2] [--concurrency 1,2] " +
-            "[--runs 2] [--steps N] [--no-default] [--no-peers] [--node-modules DIR] [--kokoro-format mp3|pcm] [--dll PATH] [--keep]");
+            "[--runs 2] [--steps N] [--no-default] [--no-peers] [--node-modules DIR] [--kokoro-format mp3|pcm] [--dll PATH] [--keep] " +
+            "[--config \"LABEL=--setting value ...\"]... (--threads none: only the default and --config rows)");
         var only = Get("only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(k => k == "zipvoice_distill" ? "distill" : k).ToHashSet();
         if (only?.Except(["kokoro", "zipvoice", "distill"]).FirstOrDefault() is { } unknown) throw new ArgumentException($"--only: unknown model '{unknown}' (kokoro, zipvoice, distill)");
-        var threads = Ints("threads", "1,2");
+        var threads = Get("threads") == "none" ? [] : Ints("threads", "1,2");
         var concurrency = Ints("concurrency", "1,2");
         var runs = int.Parse(Get("runs") ?? "2", CultureInfo.InvariantCulture);
         int? steps = Get("steps") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : null;
@@ -215,7 +218,12 @@ sealed record Options(string Models, string? SharedKokoro, HashSet<string>? Only
             throw new ArgumentException("--threads >= 1, --concurrency 1..16, --runs >= 1, --steps 1..32");
         var format = Get("kokoro-format") ?? "mp3";
         if (format is not ("mp3" or "pcm")) throw new ArgumentException("--kokoro-format is mp3 or pcm");
-        return new Options(models, Get("shared-kokoro"), only, threads, concurrency, runs, steps,
-            args.Contains("--no-default"), args.Contains("--no-peers"), Get("node-modules"), format, Get("dll"), args.Contains("--keep"));
+        var configs = args.Select((a, i) => (a, i)).Where(x => x.a == "--config" && x.i + 1 < args.Length)
+            .Select(x => args[x.i + 1].Split('=', 2))
+            .Select(p => p.Length == 2 ? (p[0], p[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)) : throw new ArgumentException("--config is LABEL=--setting value ..."))
+            .ToList();
+        var threadsGiven = Get("threads");
+        return new Options(models, Get("shared-kokoro"), only, threadsGiven == "none" ? [] : threads, concurrency, runs, steps,
+            args.Contains("--no-default"), args.Contains("--no-peers"), Get("node-modules"), format, Get("dll"), args.Contains("--keep"), configs);
     }
 }

@@ -48,7 +48,10 @@ public sealed class InferenceLimiter(TtsSettings settings)
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return await Task.Run(work, cancellationToken);
+            // A model call blocks its thread for seconds. On the shared thread pool (2 threads on a 2-core machine)
+            // two such calls would leave none for the request pipeline, and a finished chunk would wait for the
+            // pool to grow before it is sent; a dedicated thread per call keeps the pool free.
+            return await Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         finally
         {
