@@ -42,6 +42,16 @@ try
     // --config "LABEL=--setting value ..." adds a configuration with the default thread count (e.g. the per-session pools).
     configs.AddRange(options.Configs.Select(c => new ServiceConfig(c.Label, null, c.Args)));
 
+    if (options.Soak > 0)
+    {
+        var config = configs[0];
+        Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] soak, service {config.Label}");
+        await using var service = await ServiceProcess.StartAsync(dll, repoRoot, layout.ServiceDir, Path.Combine(work, "data"), config.Args);
+        if (models.Any(m => m.IsZipVoice)) await service.RegisterPromptAsync(File.ReadAllBytes(promptPath));
+        Console.WriteLine($"service: {config.Label} {string.Join(' ', config.Args)}");
+        return await Soak.RunAsync(service, models, options.Soak, options.KokoroFormat);
+    }
+
     var rows = new List<Row>();
     var memory = new List<(string Config, double IdleMb, double PeakMb)>();
     var peerCache = new Dictionary<(string, int, int), Measured>();
@@ -193,7 +203,8 @@ static class Tools
 }
 
 sealed record Options(string Models, string? SharedKokoro, HashSet<string>? Only, int[] Threads, int[] Concurrency, int Runs, int? Steps,
-    bool NoDefault, bool NoPeers, string? NodeModules, string KokoroFormat, string? Dll, bool Keep, IReadOnlyList<(string Label, string[] Args)> Configs)
+    bool NoDefault, bool NoPeers, string? NodeModules, string KokoroFormat, string? Dll, bool Keep, IReadOnlyList<(string Label, string[] Args)> Configs,
+    int Soak)
 {
     public static Options Parse(string[] args)
     {
@@ -206,7 +217,7 @@ sealed record Options(string Models, string? SharedKokoro, HashSet<string>? Only
         var models = Get("models") ?? throw new ArgumentException(
             "usage: RealModelBench --models DIR [--shared-kokoro DIR] [--only kokoro,zipvoice,distill] [--threads 1,2] [--concurrency 1,2] " +
             "[--runs 2] [--steps N] [--no-default] [--no-peers] [--node-modules DIR] [--kokoro-format mp3|pcm] [--dll PATH] [--keep] " +
-            "[--config \"LABEL=--setting value ...\"]... (--threads none: only the default and --config rows)");
+            "[--config \"LABEL=--setting value ...\"]... (--threads none: only the default and --config rows) [--soak N: memory over N requests, first configuration]");
         var only = Get("only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(k => k == "zipvoice_distill" ? "distill" : k).ToHashSet();
         if (only?.Except(["kokoro", "zipvoice", "distill"]).FirstOrDefault() is { } unknown) throw new ArgumentException($"--only: unknown model '{unknown}' (kokoro, zipvoice, distill)");
@@ -224,6 +235,7 @@ sealed record Options(string Models, string? SharedKokoro, HashSet<string>? Only
             .ToList();
         var threadsGiven = Get("threads");
         return new Options(models, Get("shared-kokoro"), only, threadsGiven == "none" ? [] : threads, concurrency, runs, steps,
-            args.Contains("--no-default"), args.Contains("--no-peers"), Get("node-modules"), format, Get("dll"), args.Contains("--keep"), configs);
+            args.Contains("--no-default"), args.Contains("--no-peers"), Get("node-modules"), format, Get("dll"), args.Contains("--keep"), configs,
+            int.Parse(Get("soak") ?? "0", CultureInfo.InvariantCulture));
     }
 }

@@ -99,13 +99,13 @@ sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>One streamed request: whole wall time, time to the first body bytes, audio seconds in the body.</summary>
-    public async Task<Request> SpeakAsync(BenchModel model, string kokoroFormat)
+    public async Task<Request> SpeakAsync(BenchModel model, string kokoroFormat, string? text = null)
     {
         var format = model.IsZipVoice ? "pcm" : kokoroFormat;
         var body = new Dictionary<string, object>
         {
             ["model"] = model.Name,
-            ["input"] = Texts.Text,
+            ["input"] = text ?? Texts.Text,
             ["voice"] = model.IsZipVoice ? PromptVoice : "af_heart",
             ["response_format"] = format,
             ["stream"] = true,

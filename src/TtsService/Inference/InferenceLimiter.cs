@@ -27,6 +27,9 @@ public sealed class InferenceLimiter(TtsSettings settings)
         !settings.UseGpu && settings.EffectiveIntraOpThreads * 2 <= Environment.ProcessorCount && settings.EffectiveMaxConcurrentInferences >= 2 ? 2 : 1;
     public int Waiting => Volatile.Read(ref _waiting);
     public int Running => Volatile.Read(ref _running);
+    /// <summary>No model call runs or waits: a request arriving now has the machine to itself.</summary>
+    public bool IsIdle => Running == 0 && Waiting == 0;
+
     /// <summary>Model calls finished since start.</summary>
     public long Completed => Interlocked.Read(ref _completed);
 

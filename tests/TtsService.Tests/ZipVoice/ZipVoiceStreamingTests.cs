@@ -64,13 +64,14 @@ public sealed class ZipVoiceStreamingTests : IDisposable
     }
 
     [SkippableFact]
-    public async Task A_streamed_request_speaks_the_same_tokens_in_a_short_first_call_and_the_rest()
+    public async Task A_streamed_request_on_an_idle_server_speaks_a_short_first_call_then_the_rest_and_under_load_whole_sentences()
     {
         Skip.IfNot(new EspeakPhonemizer().IsAvailable, "espeak-ng is not installed");
         _models.Write(velocity: ZipVoiceVelocity.Target);
         var settings = new TtsSettings { ModelsDir = _models.ModelsDir, OnnxIntraOpThreads = 1 };
+        var limiter = new InferenceLimiter(settings);
         using var backend = new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
-            new InferenceLimiter(settings), new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance);
+            limiter, new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance);
         var prompt = new VoicePrompt(Enumerable.Range(0, 24000).Select(i => 0.05f * MathF.Sin(2 * MathF.PI * 300 * i / 24000)).ToArray(), "Hello there.", "p1");
         const string text = "After the long winter the people of the small northern town gathered by the river every evening.";
 
@@ -83,6 +84,20 @@ public sealed class ZipVoiceStreamingTests : IDisposable
         }
         var whole = await Run(stream: false);
         var streamed = await Run(stream: true);
+
+        // A busy server: the early call would cost the waiting requests its repeat of the prompt, so no cut.
+        var release = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var busy = limiter.RunAsync(() => release.Task.Result, CancellationToken.None);
+        Assert.False(limiter.IsIdle);
+        var underLoad = new List<AudioChunk>();
+        await foreach (var c in backend.SynthesizeAsync(new ZipVoiceRequest("zipvoice", text, prompt, Seed: 1, Stream: true), CancellationToken.None))
+        {
+            release.TrySetResult(0); // tokenized and planned: let the other call finish so this one gets its slot
+            underLoad.Add(c);
+        }
+        await busy;
+        Assert.Single(underLoad);
+        Assert.Equal(whole[0].Samples, underLoad[0].Samples);
 
         Assert.Single(whole);
         Assert.Equal(2, streamed.Count);
