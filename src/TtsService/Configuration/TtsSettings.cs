@@ -21,7 +21,8 @@ public sealed class TtsSettings
     public bool ZipvoiceRemoveLongSilence { get; set; } = true;
     /// <summary>
     /// A streamed request that finds the server idle speaks its opening words in a call of their own, so audio
-    /// starts after about a quarter of the time; that call repeats the prompt, about a fifth more compute.
+    /// starts after about a quarter of the time, when that call can run beside the rest (1 intra-op thread on a
+    /// multi-core CPU, or CUDA): it repeats the prompt.
     /// </summary>
     public bool ZipvoiceStreamFirstWords { get; set; } = true;
     public bool ZipvoiceAllowUrlDownload { get; set; } = true;

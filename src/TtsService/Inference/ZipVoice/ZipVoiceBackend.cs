@@ -252,9 +252,12 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         try
         {
             if (held is null) throw new BackendUnavailableException($"ZipVoice model '{variant.Name}' could not be reloaded.", "model", "model_unavailable");
-            // The early call repeats the prompt (about a fifth more compute). Alone on the server that buys the user
-            // first audio in a quarter of the time; beside other requests it would only slow everyone: whole sentences.
-            if (earlyCut is not null && alone && _limiter.IsIdle) sentences = ZipVoiceChunker.CutForStreaming(sentences, earlyCut);
+            // The early call repeats the prompt. When it can run beside the rest (a core left idle by a 1-thread call, or
+            // a GPU) it costs about 5% of the whole and buys first audio in a quarter of the time. Run one after the other
+            // on all the cores it would cost a third more, for a first word followed by a stall (CPU ZipVoice runs slower
+            // than real time); beside other requests it would slow them all. Whole sentences then.
+            var overlaps = _limiter.CallsInFlightPerRequest >= 2 || held.Sampler.OnDevice;
+            if (earlyCut is not null && alone && overlaps && _limiter.IsIdle) sentences = ZipVoiceChunker.CutForStreaming(sentences, earlyCut);
             var chunks = sentences
                 .Select(c => (Tokens: c, Ids: held.Tokenizer.TokensToIds(c)))
                 .Where(c => c.Ids.Length > 0)
