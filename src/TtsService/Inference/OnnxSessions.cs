@@ -106,7 +106,6 @@ public sealed class OnnxSessions
             EnableMemoryPattern = false,
             EnableCpuMemArena = _settings.OnnxMemoryArena,
         };
-        if (!_settings.OnnxPrepackWeights) options.AddSessionConfigEntry("session.disable_prepacking", "1");
         if (_shared)
         {
             options.DisablePerSessionThreads();

@@ -34,7 +34,8 @@ public sealed class SpeechFormatsHttpTests : IClassFixture<KokoroStandinModels>,
     [MemberData(nameof(EncoderTests.AllFormats), MemberType = typeof(EncoderTests))]
     public async Task Every_format_decodes_cleanly(AudioFormat format, bool stream)
     {
-        var reference = Ffmpeg.DecodeToFloat(await Speak("wav", stream: false));
+        // The WAV of the same mode: a stream's first model call is short, so its audio is cut differently from a whole file's.
+        var reference = Ffmpeg.DecodeToFloat(await Speak("wav", stream));
         var bytes = await Speak(format.FileExtension(), stream, expectContentType: format.ContentType());
         var raw = EncoderTests.InputFormat(format);
         Assert.Equal("", Ffmpeg.DecodeMessages(bytes, raw, "error"));
@@ -57,6 +58,7 @@ public sealed class SpeechFormatsHttpTests : IClassFixture<KokoroStandinModels>,
         for (var i = 0; i < normal.Length; i++) Assert.InRange(half[i] - normal[i] / 2, -2f / 32768, 2f / 32768);
         Assert.True(AudioSignals.Rms(normal) > 0.01, "the stand-in should not be silent");
 
+        normal = Ffmpeg.DecodeToFloat(await Speak("wav", stream: true)); // a stream's calls are cut differently
         var loud = Ffmpeg.DecodeToFloat(await Speak("wav", stream: true, volume: 10f)); // the API's maximum
         Assert.Equal(normal.Length, loud.Length);
         Assert.True(loud.Max(Math.Abs) > 0.9f, "10× should drive the stand-in into the limiter");

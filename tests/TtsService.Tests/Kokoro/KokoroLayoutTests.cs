@@ -24,7 +24,7 @@ public sealed class KokoroLayoutTests : IDisposable
         var phonemes = await (await client.PostAsJsonAsync("/dev/phonemize", new { text = "Layouts differ, speech does not.", language = "a" }))
             .Content.ReadFromJsonAsync<JsonElement>();
         var tokens = phonemes.GetProperty("tokens").GetArrayLength();
-        var response = await client.PostAsJsonAsync("/v1/audio/speech", new { input = "Layouts differ, speech does not.", voice = "af_standin_high", response_format = "pcm" });
+        var response = await client.PostAsJsonAsync("/v1/audio/speech", new { input = "Layouts differ, speech does not.", voice = "af_standin_high", response_format = "pcm", stream = false });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(KokoroStandin.SampleCount(tokens + 2, 1f) * 2, (await response.Content.ReadAsByteArrayAsync()).Length);
     }
