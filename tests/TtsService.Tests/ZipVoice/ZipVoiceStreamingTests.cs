@@ -20,6 +20,14 @@ public sealed class ZipVoiceStreamingTests : IDisposable
 
     private static readonly ChunkSchedule Schedule = ZipVoiceBackend.StreamingSchedule;
 
+    /// <summary>1 s of a quiet 300 Hz tone with its (pretend) transcript.</summary>
+    private static readonly VoicePrompt Prompt =
+        new(Enumerable.Range(0, 24000).Select(i => 0.05f * MathF.Sin(2 * MathF.PI * 300 * i / 24000)).ToArray(), "Hello there.", "p1");
+
+    private ZipVoiceBackend Backend(TtsSettings settings, InferenceLimiter? limiter = null) =>
+        new(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
+            limiter ?? new InferenceLimiter(settings), new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance);
+
     [Fact]
     public void A_sentence_is_cut_after_its_opening_words_then_kept_whole()
     {
@@ -71,15 +79,13 @@ public sealed class ZipVoiceStreamingTests : IDisposable
         Skip.If(Environment.ProcessorCount < 2, "the early call needs a core to run beside the rest");
         var settings = new TtsSettings { ModelsDir = _models.ModelsDir, OnnxIntraOpThreads = 1, MaxConcurrentInferences = 2 };
         var limiter = new InferenceLimiter(settings);
-        using var backend = new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
-            limiter, new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance);
-        var prompt = new VoicePrompt(Enumerable.Range(0, 24000).Select(i => 0.05f * MathF.Sin(2 * MathF.PI * 300 * i / 24000)).ToArray(), "Hello there.", "p1");
+        using var backend = Backend(settings, limiter);
         const string text = "After the long winter the people of the small northern town gathered by the river every evening.";
 
         async Task<List<AudioChunk>> Run(bool stream)
         {
             var chunks = new List<AudioChunk>();
-            await foreach (var c in backend.SynthesizeAsync(new ZipVoiceRequest("zipvoice", text, prompt, Seed: 1, Stream: stream), CancellationToken.None))
+            await foreach (var c in backend.SynthesizeAsync(new ZipVoiceRequest("zipvoice", text, Prompt, Seed: 1, Stream: stream), CancellationToken.None))
                 chunks.Add(c);
             return chunks;
         }
@@ -91,7 +97,7 @@ public sealed class ZipVoiceStreamingTests : IDisposable
         var busy = limiter.RunAsync(() => release.Task.Result, CancellationToken.None);
         Assert.False(limiter.IsIdle);
         var underLoad = new List<AudioChunk>();
-        await foreach (var c in backend.SynthesizeAsync(new ZipVoiceRequest("zipvoice", text, prompt, Seed: 1, Stream: true), CancellationToken.None))
+        await foreach (var c in backend.SynthesizeAsync(new ZipVoiceRequest("zipvoice", text, Prompt, Seed: 1, Stream: true), CancellationToken.None))
         {
             release.TrySetResult(0); // tokenized and planned: let the other call finish so this one gets its slot
             underLoad.Add(c);
@@ -120,10 +126,8 @@ public sealed class ZipVoiceStreamingTests : IDisposable
         _models.Write("zipvoice");
         _models.Write("zipvoice_distill");
         var settings = new TtsSettings { ModelsDir = _models.ModelsDir, ZipvoiceUnloadIdleMinutes = 0 };
-        using var backend = new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
-            new InferenceLimiter(settings), new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance);
-        var prompt = new VoicePrompt(Enumerable.Range(0, 24000).Select(i => 0.05f * MathF.Sin(2 * MathF.PI * 300 * i / 24000)).ToArray(), "Hello there.", "p1");
-        ZipVoiceRequest Request(string model) => new(model, "One sentence. And another one.", prompt, NumSteps: 2, Seed: 1, MaxDuration: 1.5f);
+        using var backend = Backend(settings);
+        ZipVoiceRequest Request(string model) => new(model, "One sentence. And another one.", Prompt, NumSteps: 2, Seed: 1, MaxDuration: 1.5f);
 
         Assert.Equal(["zipvoice"], backend.LoadedVariants);
         var first = new List<float>();
@@ -153,11 +157,9 @@ public sealed class ZipVoiceStreamingTests : IDisposable
         _models.Write(velocity: ZipVoiceVelocity.Target);
         // One call at a time on all the cores: the early call could not overlap the rest, it would only add its cost.
         var settings = new TtsSettings { ModelsDir = _models.ModelsDir, OnnxIntraOpThreads = Environment.ProcessorCount };
-        using var backend = new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
-            new InferenceLimiter(settings), new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance);
-        var prompt = new VoicePrompt(Enumerable.Range(0, 24000).Select(i => 0.05f * MathF.Sin(2 * MathF.PI * 300 * i / 24000)).ToArray(), "Hello there.", "p1");
+        using var backend = Backend(settings);
         var chunks = new List<AudioChunk>();
-        await foreach (var c in backend.SynthesizeAsync(new ZipVoiceRequest("zipvoice", "After the long winter the people of the town gathered.", prompt, Seed: 1, Stream: true), CancellationToken.None))
+        await foreach (var c in backend.SynthesizeAsync(new ZipVoiceRequest("zipvoice", "After the long winter the people of the town gathered.", Prompt, Seed: 1, Stream: true), CancellationToken.None))
             chunks.Add(c);
         Assert.Single(chunks);
     }
