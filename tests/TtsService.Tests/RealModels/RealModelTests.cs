@@ -160,4 +160,49 @@ public sealed class RealModelTests(RealModelsFixture models) : IClassFixture<Rea
             Assert.InRange(samples.Length / 24000.0, reference - 0.1, reference + 0.15);
         }
     }
+
+    [SkippableFact]
+    public async Task Every_other_endpoint_that_uses_a_model_answers_with_audio()
+    {
+        SkipUnlessBackend("kokoro");
+        var client = models.Client;
+        async Task<byte[]> Ok(HttpResponseMessage response, string what)
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            return await response.Content.ReadAsByteArrayAsync();
+        }
+
+        // A stream (short first call, then growing ones) of a sentence longer than the first call.
+        var streamed = await Ok(await client.PostAsJsonAsync("/v1/audio/speech",
+            new { model = "tts-1", input = KokoroText, voice = "af_heart", response_format = "wav", stream = true }), "streamed kokoro");
+        SpeechSamples(streamed, "streamed kokoro");
+
+        var captioned = JsonDocument.Parse(await Ok(await client.PostAsJsonAsync("/v1/audio/speech/captioned",
+            new { input = KokoroText, voice = "af_heart", response_format = "wav", stream = false }), "captioned")).RootElement;
+        SpeechSamples(Convert.FromBase64String(captioned.GetProperty("audio").GetString()!), "captioned");
+        Assert.True(captioned.GetProperty("timestamps").GetArrayLength() >= 10);
+
+        var phonemes = (await (await client.PostAsJsonAsync("/dev/phonemize", new { text = "Hello there.", language = "a" })).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("phonemes").GetString();
+        SpeechSamples(await Ok(await client.PostAsJsonAsync("/dev/generate_from_phonemes",
+            new { phonemes, voice = "af_heart", response_format = "wav", stream = false }), "generate_from_phonemes"), "generate_from_phonemes");
+
+        var variant = new[] { "zipvoice_distill", "zipvoice" }.FirstOrDefault(models.Layout!.Variants.Contains);
+        Skip.If(variant is null, $"no ZipVoice variant in {RealModelsFixture.Variable}");
+        Skip.IfNot(Ffmpeg.HasTool("espeak-ng"), "espeak-ng (the prompt's voice) is not installed");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("realmodel"), "name" },
+            { new StringContent(RealModelAssets.PromptText), "transcription" },
+            { new StringContent("true"), "overwrite" },
+            { new ByteArrayContent(models.Prompt), "audio_file", "prompt.wav" },
+        };
+        var registered = await client.PostAsync("/v1/zipvoice/voices/register", form);
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        // The registered voice on OpenAI's route, streamed as a client would play it.
+        SpeechSamples(await Ok(await client.PostAsJsonAsync("/v1/audio/speech",
+            new { model = variant, input = ZipVoiceText, voice = "realmodel", num_steps = 2, seed = 7, response_format = "wav", stream = true }), "zipvoice on /v1/audio/speech"),
+            "zipvoice on /v1/audio/speech");
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync("/v1/zipvoice/voices/realmodel")).StatusCode);
+    }
 }
