@@ -67,5 +67,5 @@ public static partial class SpeechEndpoints
         request.EffectiveSpeed,
         request.EffectiveLangCode,
         request.NormalizationOptions ?? NormalizationOptions.Default,
-        Stream: (request.Stream ?? true) || request.IsSse);
+        Stream: request.IsStreamed);
 }

@@ -38,6 +38,8 @@ public sealed record SpeechRequest : IValidatedRequest
     /// <summary>OpenAI's voice instructions (gpt-4o-mini-tts); accepted for compatibility, not used by these models.</summary>
     public string? Instructions { get; init; }
     public bool IsSse => string.Equals(StreamFormat, "sse", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The response goes out as it is made (<c>stream</c>, true unless set false, or SSE): backends start with a short call.</summary>
+    public bool IsStreamed => (Stream ?? true) || IsSse;
 
     // ZipVoice fields (used when model is zipvoice*).
     public string? PromptText { get; init; }

@@ -133,7 +133,7 @@ public static class ZipVoiceEndpoints
         var prompt = await prompts.ResolveAsync(request.Voice ?? "", request.PromptText, promptFile, cancellationToken);
         var zipRequest = new ZipVoiceRequest(model, request.Input!, prompt, request.EffectiveSpeed, request.NumSteps,
             request.GuidanceScale, request.TShift, request.RemoveLongSilence, request.MaxDuration, request.Seed,
-            Stream: (request.Stream ?? true) || request.IsSse);
+            Stream: request.IsStreamed);
         await foreach (var chunk in synthesizer.SynthesizeAsync(zipRequest, cancellationToken).WithCancellation(cancellationToken))
             yield return chunk;
     }

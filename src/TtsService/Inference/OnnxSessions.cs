@@ -30,9 +30,6 @@ public sealed class OnnxSessions
     public bool WantsCuda => _settings.DeviceType.Equals("cuda", StringComparison.OrdinalIgnoreCase)
         || (_settings.UseGpu && !_settings.DeviceType.Equals("cpu", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>True when sessions use the process-wide pool.</summary>
-    public bool SharedThreadPool => _shared;
-
     /// <summary>
     /// The ONNX Runtime environment is one per process and takes its thread pool at creation, so the first
     /// <see cref="OnnxSessions"/> decides. A later one that asks for another size (tests host several

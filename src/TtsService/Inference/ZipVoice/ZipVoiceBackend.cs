@@ -235,7 +235,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         var maxTokens = ZipVoiceChunker.MaxTokens(prompt.Seconds, promptTokens.Count, request.Speed,
             request.MaxDuration is > 0 ? request.MaxDuration.Value : ZipVoiceChunker.ChunkSeconds);
         var sentences = ZipVoiceChunker.Chunk(textTokens, maxTokens);
-        if (!sentences.Any(c => variant.Tokenizer.TokensToIds(c).Length > 0)) throw new InvalidRequestException("input gives no tokens this model knows.", "input");
+        if (variant.Tokenizer.TokensToIds(textTokens).Length == 0) throw new InvalidRequestException("input gives no tokens this model knows.", "input");
         var removeLongSilence = request.RemoveLongSilence ?? _settings.ZipvoiceRemoveLongSilence;
         var earlyCut = request.Stream && _settings.ZipvoiceStreamFirstWords ? StreamingSchedule with { Max = maxTokens } : null;
         return Run(variant, prompt, promptIds, sentences, earlyCut, request.Speed, options, removeLongSilence, cancellationToken);
