@@ -38,7 +38,7 @@ public sealed class KokoroFrontend(ITextNormalizer normalizer, ITextChunker chun
     /// A streamed response's calls (<see cref="ChunkSchedule"/>): at most 16 phonemes first (two or three
     /// words, about 1.5 s of speech), cut at a clause end when one is near, then each call twice the last. A
     /// call's cost is close to proportional to its phonemes (realshape Kokoro-82M, 1 thread: 15 phonemes cost
-    /// 9% of 165, 20 cost 13%), and Kokoro runs at about 0.6× real time on a core, so a call twice as long as
+    /// 10% of 165, 20 cost 13%; bench/RealModelBench/peers/call_cost.js), and Kokoro runs at about 0.6× real time on a core, so a call twice as long as
     /// the one being played is ready in time.
     /// </summary>
     public static readonly ChunkSchedule StreamingSchedule = new(FirstMin: 8, FirstMax: 16, Growth: 2, Max: MaxPhonemes);
