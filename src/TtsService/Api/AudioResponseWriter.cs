@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Text;
 using TtsService.Audio;
 using TtsService.Audio.Dsp;
 using TtsService.Downloads;
@@ -11,128 +10,115 @@ using TtsService.Errors;
 namespace TtsService.Api;
 
 /// <summary>
-/// Sends synthesized audio to the client in the requested format. Streaming responses are chunked:
-/// each backend chunk is encoded and flushed as soon as it exists. Nothing is written before the
-/// first chunk is ready, so a failure before any audio still gets a proper JSON error.
+/// The one path from synthesized audio to the client, for every speech route: encodes each chunk in the
+/// requested format and hands the bytes to the request's <see cref="AudioFraming"/> (raw, SSE or captioned JSON).
+/// Streaming responses send each chunk as soon as it exists. Nothing is written before the first chunk is
+/// ready, so a failure before any audio still gets a proper JSON error. Records the synthesis metrics.
 /// </summary>
 public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadStore downloads)
 {
-    /// <param name="backend">Metrics label: which backend produced the audio.</param>
-    /// <param name="saveCopy">Also keep the file for <c>GET /v1/download/...</c> (<c>return_download_link</c>).</param>
-    /// <param name="sse">OpenAI's <c>stream_format: "sse"</c>: server-sent events <c>speech.audio.delta</c>
-    /// (base64 audio) then <c>speech.audio.done</c>, instead of raw bytes.</param>
-    /// <param name="copyFormat">Format of the saved copy (Kokoro-FastAPI's <c>download_format</c>); the response's when null.</param>
-    public async Task WriteAsync(HttpContext http, IAsyncEnumerable<AudioChunk> audio, AudioFormat format,
-        bool stream, float volume, string fileStem = "speech", string backend = "kokoro", bool saveCopy = false, bool sse = false,
-        AudioFormat? copyFormat = null)
+    public async Task WriteAsync(HttpContext http, SpokenAudio speech, AudioOutput output)
     {
         var cancellationToken = http.RequestAborted;
         var started = Stopwatch.GetTimestamp();
         var synthesis = TimeSpan.Zero;
         double audioSeconds = 0;
-        await using var source = audio.GetAsyncEnumerator(cancellationToken);
+        await using var source = speech.Audio.GetAsyncEnumerator(cancellationToken);
         // Times each synthesis step (not the writes to a slow client) and totals the audio produced.
-        async ValueTask<bool> NextAsync()
+        async ValueTask<AudioChunk?> NextAsync()
         {
             var before = Stopwatch.GetTimestamp();
             var more = await source.MoveNextAsync();
             synthesis += Stopwatch.GetElapsedTime(before);
-            if (more) audioSeconds += (double)source.Current.Samples.Length / (source.Current.SampleRate * source.Current.Channels);
-            return more;
+            if (!more) return null;
+            audioSeconds += (double)source.Current.Samples.Length / (source.Current.SampleRate * source.Current.Channels);
+            return source.Current;
         }
-        var chunks = new ChunkCursor(NextAsync, () => source.Current);
         // Nothing chunked out of the text (only control characters, zero-width or lone combining marks): the input's fault, not ours.
-        if (!await chunks.MoveNextAsync())
-            throw new InvalidRequestException("input has nothing that can be spoken.", "input", "nothing_to_speak");
-        var first = chunks.Current;
+        var first = await NextAsync()
+            ?? throw new InvalidRequestException("input has nothing that can be spoken.", "input", "nothing_to_speak");
         try
         {
-            var savedFormat = copyFormat ?? format;
-            using var copy = saveCopy ? downloads.Begin(savedFormat) : null;
+            var savedFormat = output.CopyFormat ?? output.Format;
+            using var copy = output.SaveCopy ? downloads.Begin(savedFormat) : null;
             if (copy is not null) http.Response.Headers["X-Download-Path"] = $"/v1/download/{copy.Name}";
             // Same format: the copy is the response's bytes. Another format: its own encoder on the same samples.
-            var copyTarget = copy is null ? null : new CopyTarget(copy.Stream, savedFormat == format ? null : savedFormat);
-            await WriteChunksAsync(http, chunks, first, format, stream || sse, volume, fileStem, started, backend, copyTarget, sse, cancellationToken);
+            var copyTarget = copy is null ? null : new CopyTarget(copy.Stream, savedFormat == output.Format ? null : savedFormat);
+            await WriteChunksAsync(http.Response, NextAsync, first, output, () => FirstBytes(started, speech.Backend), copyTarget, cancellationToken);
             if (copy is not null) await copy.CommitAsync(cancellationToken);
         }
         finally
         {
-            ServiceMetrics.SynthesisSeconds.WithLabels(backend).Observe(synthesis.TotalSeconds);
-            ServiceMetrics.AudioSeconds.WithLabels(backend).Inc(audioSeconds);
-            if (audioSeconds > 0) ServiceMetrics.RealTimeFactor.WithLabels(backend).Observe(synthesis.TotalSeconds / audioSeconds);
+            ServiceMetrics.SynthesisSeconds.WithLabels(speech.Backend).Observe(synthesis.TotalSeconds);
+            ServiceMetrics.AudioSeconds.WithLabels(speech.Backend).Inc(audioSeconds);
+            if (audioSeconds > 0) ServiceMetrics.RealTimeFactor.WithLabels(speech.Backend).Observe(synthesis.TotalSeconds / audioSeconds);
         }
-    }
-
-    private sealed class ChunkCursor(Func<ValueTask<bool>> next, Func<AudioChunk> current)
-    {
-        public AudioChunk Current => current();
-        public ValueTask<bool> MoveNextAsync() => next();
     }
 
     private static void FirstBytes(long started, string backend) =>
         ServiceMetrics.TimeToFirstByte.WithLabels(backend).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
 
-    private async Task WriteChunksAsync(HttpContext http, ChunkCursor chunks, AudioChunk first, AudioFormat format, bool stream,
-        float volume, string fileStem, long started, string backend, CopyTarget? copyTarget, bool sse,
-        CancellationToken cancellationToken)
+    private async Task WriteChunksAsync(HttpResponse response, Func<ValueTask<AudioChunk?>> next, AudioChunk first, AudioOutput output,
+        Action firstBytes, CopyTarget? copyTarget, CancellationToken cancellationToken)
     {
         var copy = copyTarget is { TranscodeTo: null } ? copyTarget.Stream : null;
-        var response = http.Response;
-        response.ContentType = sse ? "text/event-stream" : format.ContentType();
-        if (!sse) response.Headers.ContentDisposition = $"attachment; filename=\"{fileStem}.{format.FileExtension()}\"";
+        var framing = ResponseFraming.For(output);
+        framing.Start(response, output);
         // Generated audio is never the same twice; as Kokoro-FastAPI, tell caches so on every response.
         response.Headers.CacheControl = "no-cache";
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
 
-        if (stream)
+        // Sends what the encoder produced (also to the saved copy), framed; the first write is the time to first audio.
+        async Task SendAsync(AudioChunk? chunk)
+        {
+            if (copy is not null && buffer.WrittenCount > 0) await copy.WriteAsync(buffer.WrittenMemory, cancellationToken);
+            var firstWrite = !response.HasStarted;
+            await framing.WriteAsync(response, buffer.WrittenMemory, chunk, cancellationToken);
+            if (firstWrite && response.HasStarted) firstBytes();
+            buffer.ResetWrittenCount();
+        }
+
+        if (output.Stream)
         {
             // nginx buffers proxied responses by default, which would hold the first sentence back.
             response.Headers["X-Accel-Buffering"] = "no";
-            using var encoder = encoders.Create(format, new EncoderOptions(first.SampleRate, first.Channels, Streaming: true));
+            using var encoder = encoders.Create(output.Format, new EncoderOptions(first.SampleRate, first.Channels, Streaming: true));
             using var transcoder = Transcoder(copyTarget, first, streaming: true, totalFrames: null);
-            var current = first;
-            while (true)
+            for (var chunk = first; chunk is not null; chunk = await next())
             {
-                var samples = AudioVolume.Applied(current.Samples, volume);
+                var samples = AudioVolume.Applied(chunk.Samples, output.Volume);
                 encoder.Write(samples, buffer);
                 if (transcoder is not null) await transcoder.WriteAsync(samples, cancellationToken);
-                var firstWrite = !response.HasStarted;
-                await FlushAsync(response, buffer, copy, sse, cancellationToken);
-                if (firstWrite && response.HasStarted) FirstBytes(started, backend);
-                if (!await chunks.MoveNextAsync()) break;
-                current = chunks.Current;
+                await SendAsync(chunk);
             }
             encoder.Complete(buffer);
-            await FlushAsync(response, buffer, copy, sse, cancellationToken);
+            await SendAsync(null);
             if (transcoder is not null) await transcoder.CompleteAsync(cancellationToken);
-            if (sse)
-            {
-                await response.Body.WriteAsync("data: {\"type\":\"speech.audio.done\"}\n\n"u8.ToArray(), cancellationToken);
-                await response.Body.FlushAsync(cancellationToken);
-            }
+            await framing.EndAsync(response, cancellationToken);
             return;
         }
 
         // Whole file: gather, then encode once with the length known (WAV gets exact sizes).
-        var all = new List<float[]> { AudioVolume.Applied(first.Samples, volume) };
-        while (await chunks.MoveNextAsync()) all.Add(AudioVolume.Applied(chunks.Current.Samples, volume));
+        var chunks = new List<AudioChunk> { first };
+        while (await next() is { } more) chunks.Add(more);
+        var all = chunks.Select(c => AudioVolume.Applied(c.Samples, output.Volume)).ToList();
         var totalFrames = all.Sum(c => (long)c.Length) / first.Channels;
-        using (var encoder = encoders.Create(format, new EncoderOptions(first.SampleRate, first.Channels, Streaming: false, totalFrames)))
+        using (var encoder = encoders.Create(output.Format, new EncoderOptions(first.SampleRate, first.Channels, Streaming: false, totalFrames)))
         {
-            foreach (var chunk in all) encoder.Write(chunk, buffer);
+            foreach (var samples in all) encoder.Write(samples, buffer);
             encoder.Complete(buffer);
         }
         using (var transcoder = Transcoder(copyTarget, first, streaming: false, totalFrames))
         {
             if (transcoder is not null)
             {
-                foreach (var chunk in all) await transcoder.WriteAsync(chunk, cancellationToken);
+                foreach (var samples in all) await transcoder.WriteAsync(samples, cancellationToken);
                 await transcoder.CompleteAsync(cancellationToken);
             }
         }
-        response.ContentLength = buffer.WrittenCount;
-        FirstBytes(started, backend);
-        await FlushAsync(response, buffer, copy, sse, cancellationToken);
+        if (copy is not null) await copy.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        firstBytes();
+        await framing.WriteWholeAsync(response, buffer.WrittenMemory, chunks, cancellationToken);
     }
 
     /// <summary>Where the saved copy goes, and the format to re-encode it in when that differs from the response's.</summary>
@@ -168,18 +154,5 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
         }
 
         public void Dispose() => encoder.Dispose();
-    }
-
-    private static async Task FlushAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, Stream? copy, bool sse, CancellationToken cancellationToken)
-    {
-        if (buffer.WrittenCount == 0) return;
-        if (copy is not null) await copy.WriteAsync(buffer.WrittenMemory, cancellationToken);
-        if (sse)
-            await response.Body.WriteAsync(Encoding.UTF8.GetBytes(
-                $"data: {{\"type\":\"speech.audio.delta\",\"audio\":\"{Convert.ToBase64String(buffer.WrittenSpan)}\"}}\n\n"), cancellationToken);
-        else
-            await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
-        buffer.ResetWrittenCount();
     }
 }

@@ -1,3 +1,4 @@
+using TtsService.Configuration;
 using TtsService.Errors;
 
 namespace TtsService.Api;
@@ -13,6 +14,14 @@ public sealed record BodySizeLimit(long MaxBytes);
 public static class BodySizeLimits
 {
     public const long DefaultMaxBytes = 1L << 20;
+
+    /// <summary>A JSON body that may carry a base64 prompt (a third larger than the upload limit) besides its other fields.</summary>
+    public static long Base64PromptBody(TtsSettings settings) => UploadBytes(settings) / 3 * 4 + DefaultMaxBytes;
+
+    /// <summary>A multipart body with one uploaded prompt and a few fields.</summary>
+    public static long UploadBody(TtsSettings settings) => UploadBytes(settings) + DefaultMaxBytes;
+
+    private static long UploadBytes(TtsSettings settings) => (long)(settings.MaxUploadSizeMb * 1024 * 1024);
 
     public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long maxBytes) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new BodySizeLimit(maxBytes));

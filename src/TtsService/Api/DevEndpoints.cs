@@ -3,6 +3,7 @@ using TtsService.Configuration;
 using TtsService.Errors;
 using TtsService.Inference;
 using TtsService.Inference.Kokoro;
+using TtsService.Speech;
 using TtsService.Text;
 
 namespace TtsService.Api;
@@ -16,6 +17,7 @@ public static class DevEndpoints
 
     public static RouteGroupBuilder MapDev(this RouteGroupBuilder dev)
     {
+        dev.WithTags("Dev").ProducesErrors(400, 401, 404, 503);
         dev.MapPost("/phonemize", (PhonemizeRequest request, BackendManager backends, TtsSettings settings) =>
         {
             if (string.IsNullOrWhiteSpace(request.Text))
@@ -28,23 +30,23 @@ public static class DevEndpoints
             var frontend = backends.Get<KokoroBackend>().Frontend!;
             var phonemes = frontend.Phonemize(request.Text, language, NormalizationOptions.Default);
             return TypedResults.Ok(new PhonemizeResponse(phonemes, frontend.Vocab.Encode(phonemes)));
-        }).WithTags("Dev");
+        }).WithName("Phonemize").WithSummary("The phonemes and token ids Kokoro would speak for text");
 
         dev.MapPost("/generate_from_phonemes", async (HttpContext http, PhonemesSpeechRequest request, BackendManager backends, AudioResponseWriter writer) =>
         {
             if (string.IsNullOrWhiteSpace(request.Phonemes))
                 throw new InvalidRequestException("phonemes is required.", "phonemes", "empty_input");
-            if (request.Speed is { } s && !(s >= 0.25f && s <= 4f))
-                throw new InvalidRequestException($"speed must be between 0.25 and 4.0 (got {s}).", "speed", "invalid_speed");
+            if (request.Speed is { } s && !(s >= SpeechLimits.MinSpeed && s <= SpeechLimits.MaxSpeed))
+                throw new InvalidRequestException($"speed must be between {SpeechLimits.MinSpeed} and {SpeechLimits.MaxSpeed:0.0} (got {s}).", "speed", "invalid_speed");
             var format = AudioFormats.Parse(request.ResponseFormat ?? "wav");
             var kokoro = backends.Get<KokoroBackend>();
             if (!kokoro.Frontend!.PiecesFromPhonemes(request.Phonemes).Any())
                 throw new InvalidRequestException("phonemes contains no symbol of the Kokoro vocabulary.", "phonemes", "empty_phonemes");
-            var audio = kokoro.SynthesizePhonemesAsync(request.Phonemes, request.Voice ?? "af_heart", request.Speed ?? 1f, http.RequestAborted);
-            await writer.WriteAsync(http, audio, format, request.Stream ?? false, 1f);
-        }).WithTags("Dev");
+            var audio = kokoro.SynthesizePhonemesAsync(request.Phonemes, request.Voice ?? KokoroRequest.DefaultVoice, request.Speed ?? 1f, http.RequestAborted);
+            await writer.WriteAsync(http, new SpokenAudio(kokoro.Name, audio), new AudioOutput(format, request.Stream ?? false));
+        }).WithName("GenerateFromPhonemes").WithSummary("Speak Kokoro phonemes directly").ProducesAudio().ProducesErrors(422, 429);
 
-        dev.MapCaptionedSpeech("/captioned_speech");
+        dev.MapCaptionedSpeech("/captioned_speech", "DevCaptionedSpeech");
         return dev;
     }
 }

@@ -11,7 +11,8 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("healthy"))).WithTags("Health");
+        app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("healthy")))
+            .WithTags("Health").WithName("Health").WithSummary("The process answers (liveness)");
         app.MapGet("/ready", (BackendManager manager) =>
         {
             var backends = manager.Statuses
@@ -20,7 +21,9 @@ public static class HealthEndpoints
             var ready = backends.Any(b => b.State == "ready");
             // 503 when nothing can speak, so orchestrators hold traffic; the body still says why.
             return ready ? Results.Ok(new ReadyResponse(true, backends)) : Results.Json(new ReadyResponse(false, backends), statusCode: 503);
-        }).WithTags("Health");
+        })
+            .WithTags("Health").WithName("Ready").WithSummary("Which backends can speak (readiness): 503 when none can")
+            .Produces<ReadyResponse>(200).Produces<ReadyResponse>(503);
         return app;
     }
 }

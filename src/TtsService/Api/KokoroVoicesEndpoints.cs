@@ -27,10 +27,14 @@ public static class KokoroVoicesEndpoints
                     : TypedResults.Ok(new VoiceList(names.Select(n => new VoiceEntry(n, n)).ToList()));
             })
             .WithTags("Voices")
-            .WithSummary("Kokoro voices: {\"voices\": [{\"id\", \"name\"}]}, or plain names with ?legacy=true");
+            .WithName("ListKokoroVoices")
+            .WithSummary("Kokoro voices: {\"voices\": [{\"id\", \"name\"}]}, or plain names with ?legacy=true")
+            .ProducesErrors(503);
 
         v1.MapPost("/audio/voices/combine", CombineAsync)
             .WithTags("Voices")
+            .WithName("CombineKokoroVoices")
+            .ProducesErrors(400, 404, 503)
             .WithSummary("Mix Kokoro voices; returns the style file (float32 [510,1,256]) and makes the mix usable by name")
             .Accepts<JsonElement>("application/json")
             .Produces(200, contentType: "application/octet-stream");

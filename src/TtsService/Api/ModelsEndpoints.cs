@@ -15,14 +15,16 @@ public static class ModelsEndpoints
     public static RouteGroupBuilder MapModels(this RouteGroupBuilder v1)
     {
         v1.MapGet("/models", (BackendManager manager) => TypedResults.Ok(new ModelList("list", ReadyModels(manager))))
-            .WithTags("Models");
+            .WithTags("Models").WithName("ListModels").WithSummary("Models whose backend is ready (OpenAI's list shape)")
+            ;
         v1.MapGet("/models/{id}", (string id, BackendManager manager) =>
             {
                 var model = ReadyModels(manager).FirstOrDefault(m => m.Id.Equals(id, StringComparison.OrdinalIgnoreCase))
                     ?? throw new NotFoundException($"Model '{id}' does not exist or its backend is not loaded.", "model", "model_not_found");
                 return TypedResults.Ok(model);
             })
-            .WithTags("Models");
+            .WithTags("Models").WithName("GetModel").WithSummary("One ready model")
+            .ProducesErrors(404);
         return v1;
     }
 

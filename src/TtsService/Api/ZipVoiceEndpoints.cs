@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TtsService.Configuration;
 using TtsService.Errors;
 using TtsService.Inference;
-using TtsService.Inference.ZipVoice;
+using TtsService.Speech;
 using TtsService.Voices;
 
 namespace TtsService.Api;
@@ -15,8 +15,6 @@ namespace TtsService.Api;
 /// </summary>
 public static class ZipVoiceEndpoints
 {
-    public static readonly IReadOnlyList<string> Models = ["zipvoice", "zipvoice_distill", "zipvoice_dialog", "zipvoice_dialog_stereo"];
-
     public sealed record ZipVoiceSummary(string AudioPath, string Transcription);
     public sealed record ZipVoiceList(IReadOnlyDictionary<string, ZipVoiceSummary> Voices, int Count);
     public sealed record ZipVoiceAudioInfo(double Duration, int Samplerate, int Channels, int Samples, string Format);
@@ -26,34 +24,24 @@ public static class ZipVoiceEndpoints
 
     public static RouteGroupBuilder MapZipVoice(this RouteGroupBuilder zipvoice)
     {
-        zipvoice.WithTags("ZipVoice");
+        // Every route here can refuse a bad name or field (400) and an unknown voice or model (404).
+        zipvoice.WithTags("ZipVoice").ProducesErrors(400, 404);
         var settings = ((IEndpointRouteBuilder)zipvoice).ServiceProvider.GetRequiredService<TtsSettings>();
-        var uploadBytes = (long)(settings.MaxUploadSizeMb * 1024 * 1024);
-        // Base64 prompts grow by a third inside JSON; multipart adds headers and the other fields.
-        var speechBodyLimit = uploadBytes / 3 * 4 + BodySizeLimits.DefaultMaxBytes;
-        var registerBodyLimit = uploadBytes + BodySizeLimits.DefaultMaxBytes;
 
         zipvoice.MapPost("/audio/speech", SpeakAsync)
-            .WithBodyLimit(speechBodyLimit)
+            .WithBodyLimit(BodySizeLimits.Base64PromptBody(settings))
+            .WithName("CreateZipVoiceSpeech")
             .WithSummary("Clone a voice: speak input in the voice of a prompt (registered name, url+, base64+, file+)")
             .Accepts<SpeechRequest>("application/json", "multipart/form-data")
-            .Produces(200, contentType: "audio/mpeg")
-            .Produces<ErrorResponses.ErrorBody>(400)
-            .Produces<ErrorResponses.ErrorBody>(404)
-            .Produces<ErrorResponses.ErrorBody>(413)
-            .Produces<ErrorResponses.ErrorBody>(415)
-            .Produces<ErrorResponses.ErrorBody>(422)
-            .Produces<ErrorResponses.ErrorBody>(503);
+            .ProducesAudio()
+            .ProducesErrors(413, 415, 422, 429, 503);
 
         zipvoice.MapPost("/voices/register", RegisterAsync)
-            .WithBodyLimit(registerBodyLimit)
+            .WithBodyLimit(BodySizeLimits.UploadBody(settings))
+            .WithName("RegisterZipVoiceVoice")
             .WithSummary("Register a voice (multipart: name, transcription, audio_file, optional overwrite)")
             .Accepts<IFormFile>("multipart/form-data")
-            .Produces<ErrorResponses.ErrorBody>(400)
-            .Produces<ErrorResponses.ErrorBody>(409)
-            .Produces<ErrorResponses.ErrorBody>(413)
-            .Produces<ErrorResponses.ErrorBody>(415)
-            .Produces<ErrorResponses.ErrorBody>(422);
+            .ProducesErrors(409, 413, 415, 422);
 
         zipvoice.MapGet("/voices", (VoicePromptStore store) =>
         {
@@ -61,21 +49,19 @@ public static class ZipVoiceEndpoints
             return TypedResults.Ok(new ZipVoiceList(
                 voices.ToDictionary(v => v.Name, v => new ZipVoiceSummary(v.AudioPath, v.Transcription), StringComparer.Ordinal),
                 voices.Count));
-        }).WithSummary("Registered voices");
+        }).WithName("ListZipVoiceVoices").WithSummary("Registered voices");
 
         zipvoice.MapGet("/voices/{name}", (string name, VoicePromptStore store) => TypedResults.Ok(ToInfo(store.Get(name))))
-            .WithSummary("One registered voice")
-            .Produces<ErrorResponses.ErrorBody>(400)
-            .Produces<ErrorResponses.ErrorBody>(404);
+            .WithName("GetZipVoiceVoice")
+            .WithSummary("One registered voice");
 
         zipvoice.MapDelete("/voices/{name}", async (string name, VoicePromptStore store, CancellationToken cancellationToken) =>
         {
             await store.DeleteAsync(name, cancellationToken);
             return TypedResults.Ok(new ZipVoiceDeleted($"Voice '{name}' deleted.", name));
         })
-            .WithSummary("Delete a registered voice")
-            .Produces<ErrorResponses.ErrorBody>(400)
-            .Produces<ErrorResponses.ErrorBody>(404);
+            .WithName("DeleteZipVoiceVoice")
+            .WithSummary("Delete a registered voice");
 
         zipvoice.MapPost("/voices/cache/clear", (string? cache_type, PromptCache cache) =>
         {
@@ -88,23 +74,20 @@ public static class ZipVoiceEndpoints
             };
             return TypedResults.Ok(new ZipVoiceCacheCleared($"Cleared {entries} cached prompts ({type}).", type, entries, bytes));
         })
-            .WithSummary("Drop cached prompt audio (cache_type=url|base64|all)")
-            .Produces<ErrorResponses.ErrorBody>(400);
+            .WithName("ClearZipVoicePromptCache")
+            .WithSummary("Drop cached prompt audio (cache_type=url|base64|all)");
 
         return zipvoice;
     }
 
-    private static async Task SpeakAsync(HttpContext http, TtsSettings settings, BackendManager backends,
-        IVoicePromptResolver prompts, AudioResponseWriter writer)
+    private static async Task SpeakAsync(HttpContext http, TtsSettings settings, BackendManager backends, AudioResponseWriter writer)
     {
         var cancellationToken = http.RequestAborted;
         SpeechRequest request;
-        IFormFile? promptFile = null;
         if (http.Request.HasFormContentType)
         {
             var form = await http.Request.ReadFormAsync(cancellationToken);
-            request = FromForm(form);
-            promptFile = form.Files.GetFile("prompt_wav_file");
+            request = FromForm(form) with { PromptFile = form.Files.GetFile("prompt_wav_file") };
         }
         else if (http.Request.HasJsonContentType())
         {
@@ -115,35 +98,13 @@ public static class ZipVoiceEndpoints
         {
             throw new UnsupportedMediaException("Send application/json or multipart/form-data.", null, "unsupported_media_type");
         }
-        request = request with { Model = ModelId(request.Model ?? settings.ZipvoiceModel) };
+        // This route speaks only ZipVoice models; without one it uses zipvoice_model.
+        var model = backends.ModelId(request.Model ?? settings.ZipvoiceModel);
+        if (!ModelCatalog.IsZipVoice(model))
+            throw new NotFoundException($"Model '{request.Model}' is not a ZipVoice model. Known: {string.Join(", ", ModelCatalog.ZipVoiceModels)}.", "model", "model_not_found");
+        request = request with { Model = model };
         request.Validate(settings);
-        var synthesizer = backends.Get<IZipVoiceSynthesizer>();
-        var audio = Speak(synthesizer, request, promptFile, prompts, cancellationToken);
-        await writer.WriteAsync(http, audio, request.Format, request.Stream ?? true, request.EffectiveVolume, "zipvoice",
-            backend: "zipvoice", saveCopy: request.ReturnDownloadLink == true, sse: request.IsSse);
-    }
-
-    /// <summary>Resolves the prompt, then streams the backend's audio. Runs inside the response writer's first read, so failures still become JSON errors.</summary>
-    internal static async IAsyncEnumerable<AudioChunk> Speak(IZipVoiceSynthesizer synthesizer, SpeechRequest request, IFormFile? promptFile,
-        IVoicePromptResolver prompts, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var model = ModelId(request.Model);
-        if (!synthesizer.IsVariantReady(model, out var reason))
-            throw new BackendUnavailableException($"The ZipVoice model '{model}' is unavailable: {reason}", "model", "model_unavailable");
-        var prompt = await prompts.ResolveAsync(request.Voice ?? "", request.PromptText, promptFile, cancellationToken);
-        var zipRequest = new ZipVoiceRequest(model, request.Input!, prompt, request.EffectiveSpeed, request.NumSteps,
-            request.GuidanceScale, request.TShift, request.RemoveLongSilence, request.MaxDuration, request.Seed,
-            Stream: request.IsStreamed);
-        await foreach (var chunk in synthesizer.SynthesizeAsync(zipRequest, cancellationToken).WithCancellation(cancellationToken))
-            yield return chunk;
-    }
-
-    private static string ModelId(string? model)
-    {
-        var id = (model ?? "").Trim().ToLowerInvariant();
-        return Models.Contains(id)
-            ? id
-            : throw new NotFoundException($"Model '{model}' is not a ZipVoice model. Known: {string.Join(", ", Models)}.", "model", "model_not_found");
+        await writer.WriteAsync(http, backends.Speak(request, cancellationToken), AudioOutput.For(request) with { FileStem = "zipvoice" });
     }
 
     private static async Task<Created<ZipVoiceInfo>> RegisterAsync(HttpContext http, VoicePromptStore store, PromptAudio audio)
@@ -209,13 +170,4 @@ public static class ZipVoiceEndpoints
         "false" or "0" or "no" or "off" => false,
         var other => throw new InvalidRequestException($"{key} must be true or false (got '{other}').", key, "invalid_boolean"),
     };
-
-    /// <summary>Lets <c>model: zipvoice*</c> on <c>POST /v1/audio/speech</c> clone voices: <c>voice</c> is the prompt form, <c>prompt_text</c> its transcript.</summary>
-    public sealed class OpenAiHandler(IVoicePromptResolver prompts) : SpeechEndpoints.IOpenAiSpeechHandler
-    {
-        public bool Handles(ISpeechBackend backend) => backend is IZipVoiceSynthesizer;
-
-        public IAsyncEnumerable<AudioChunk> SynthesizeAsync(ISpeechBackend backend, SpeechRequest request, CancellationToken cancellationToken) =>
-            Speak((IZipVoiceSynthesizer)backend, request, null, prompts, cancellationToken);
-    }
 }

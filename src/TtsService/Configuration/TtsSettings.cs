@@ -8,6 +8,7 @@ public sealed class TtsSettings
 {
     public bool EnableKokoro { get; set; } = true;
     public bool EnableZipvoice { get; set; } = true;
+    /// <summary>Backend that speaks a request without <c>model</c>: "kokoro" or "zipvoice" (then <see cref="ZipvoiceModel"/>).</summary>
     public string DefaultBackend { get; set; } = "kokoro";
 
     /// <summary>Root of the model files; relative paths are resolved against the content root.</summary>
@@ -66,16 +67,21 @@ public sealed class TtsSettings
     /// <summary>On SIGTERM, in-flight requests get this long to finish before the host stops.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>After loading, each backend speaks one short sentence so the first user does not pay ONNX Runtime's first-call set-up.</summary>
+    public bool Warmup { get; set; }
+
     public string DownloadDir { get; set; } = "data/downloads";
     /// <summary>How long files made with return_download_link stay downloadable.</summary>
     public int DownloadTtlMinutes { get; set; } = 60;
     public double MaxUploadSizeMb { get; set; } = 25;
 
-    /// <summary>Maps snake_case keys ("enable_kokoro") onto these properties.</summary>
-    public static TtsSettings FromConfiguration(IConfiguration configuration)
+    /// <summary>
+    /// Maps snake_case keys ("enable_kokoro") onto these properties. A value that does not parse is kept as a
+    /// failure for <see cref="TtsSettingsValidator"/>, so the start stops with every bad setting named at once.
+    /// </summary>
+    public static void Bind(IConfiguration configuration, TtsSettings settings)
     {
-        var settings = new TtsSettings();
-        foreach (var property in typeof(TtsSettings).GetProperties())
+        foreach (var property in typeof(TtsSettings).GetProperties().Where(p => p.CanWrite))
         {
             var key = ToSnakeCase(property.Name);
             var raw = configuration[key];
@@ -89,11 +95,26 @@ public sealed class TtsSettings
             }
             catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
             {
-                throw new InvalidOperationException($"Setting '{key}' has the value '{raw}', which is not a valid {property.PropertyType.Name}.", e);
+                settings.BindFailures.Add($"Setting '{key}' is '{raw}', which is not {Describe(property.PropertyType)}.");
             }
         }
+    }
+
+    /// <summary>Bound and not yet validated: for tools that read the settings outside the host.</summary>
+    public static TtsSettings FromConfiguration(IConfiguration configuration)
+    {
+        var settings = new TtsSettings();
+        Bind(configuration, settings);
         return settings;
     }
+
+    /// <summary>Values that did not parse, reported by <see cref="TtsSettingsValidator"/>.</summary>
+    internal List<string> BindFailures { get; } = [];
+
+    private static string Describe(Type type) =>
+        type == typeof(bool) ? "a boolean (true/false, yes/no, on/off, 1/0)"
+        : type == typeof(int) || type == typeof(long) ? "a whole number"
+        : type == typeof(double) ? "a number" : $"a valid {type.Name}";
 
     public IReadOnlyList<string> ApiKeyList =>
         ApiKeys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -1,28 +1,42 @@
+using TtsService.Configuration;
 using TtsService.Errors;
+using TtsService.Speech;
 
 namespace TtsService.Inference;
 
+/// <summary>Audio on its way to the client, and the backend making it (a metrics label).</summary>
+public sealed record SpokenAudio(string Backend, IAsyncEnumerable<AudioChunk> Audio);
+
 /// <summary>
-/// Routes a request's <c>model</c> to the backend that serves it, and answers 503 (naming the
-/// missing file) when that backend is disabled or failed to load. The host keeps running either way.
+/// The one way from a request to audio: routes the request's <c>model</c> to the backend that serves it and
+/// hands that backend the request. Answers 404 for an unknown model and 503 (naming the missing file) when the
+/// backend is disabled or failed to load; the host keeps running either way.
 /// </summary>
-public sealed class BackendManager(IEnumerable<ISpeechBackend> backends)
+public sealed partial class BackendManager(IEnumerable<ISpeechBackend> backends, TtsSettings settings)
 {
     private readonly IReadOnlyList<ISpeechBackend> _backends = backends.ToList();
 
     public IReadOnlyList<BackendStatus> Statuses => _backends.Select(b => b.Status).ToList();
 
+    /// <summary>Speaks <paramref name="request"/> (validated) on the backend of its model.</summary>
+    public SpokenAudio Speak(SpeechRequest request, CancellationToken cancellationToken)
+    {
+        var model = ModelId(request.Model);
+        var backend = Resolve(model);
+        return new SpokenAudio(backend.Name, backend.SpeakAsync(request with { Model = model }, cancellationToken));
+    }
+
     /// <summary>The backend for <paramref name="modelId"/>; 404 when no backend knows it, 503 when it is not ready.</summary>
     public ISpeechBackend Resolve(string? modelId)
     {
-        var id = (modelId ?? "").Trim().ToLowerInvariant();
+        var id = ModelId(modelId);
         var backend = _backends.FirstOrDefault(b => b.Handles(id))
             ?? throw new NotFoundException($"Model '{modelId}' does not exist. Known: {string.Join(", ", _backends.SelectMany(b => b.Status.Models))}.", "model", "model_not_found");
         EnsureReady(backend);
         return backend;
     }
 
-    /// <summary>The backend of type <typeparamref name="T"/>, ready to use.</summary>
+    /// <summary>The backend of type <typeparamref name="T"/>, ready to use (routes that only one backend serves, such as Kokoro's voice list).</summary>
     public T Get<T>() where T : ISpeechBackend
     {
         var backend = _backends.OfType<T>().FirstOrDefault()
@@ -30,6 +44,24 @@ public sealed class BackendManager(IEnumerable<ISpeechBackend> backends)
         EnsureReady(backend);
         return backend;
     }
+
+    /// <summary>
+    /// The model id a backend knows, lower-cased: absent means <c>default_backend</c>'s model (Kokoro, as in
+    /// Kokoro-FastAPI, or <c>zipvoice_model</c>), and OpenAI's dated snapshots (<c>gpt-4o-mini-tts-2025-12-15</c>,
+    /// <c>tts-1-1106</c>) mean their base model.
+    /// </summary>
+    public string ModelId(string? model)
+    {
+        if (string.IsNullOrWhiteSpace(model))
+            return settings.DefaultBackend.Trim().Equals(ModelCatalog.ZipVoice, StringComparison.OrdinalIgnoreCase)
+                ? settings.ZipvoiceModel.Trim().ToLowerInvariant()
+                : ModelCatalog.Kokoro;
+        var match = OpenAiSnapshot().Match(model.Trim());
+        return (match.Success ? match.Groups[1].Value : model).Trim().ToLowerInvariant();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(tts-1|tts-1-hd|gpt-4o-mini-tts)-(?:\d{4}|\d{4}-\d{2}-\d{2})$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex OpenAiSnapshot();
 
     private static void EnsureReady(ISpeechBackend backend)
     {

@@ -1,3 +1,5 @@
+using TtsService.Speech;
+
 namespace TtsService.Inference;
 
 public enum BackendState { Ready, Disabled, Unavailable }
@@ -20,11 +22,17 @@ public sealed record AudioChunk(float[] Samples, int SampleRate, int Channels = 
     public int[]? Durations { get; init; }
 }
 
-/// <summary>A TTS engine the <see cref="BackendManager"/> can route to.</summary>
+/// <summary>A TTS engine the <see cref="BackendManager"/> routes to: every route reaches every backend this way.</summary>
 public interface ISpeechBackend
 {
     string Name { get; }
     BackendStatus Status { get; }
     /// <summary>True when <paramref name="modelId"/> (already lower-cased) belongs to this backend.</summary>
     bool Handles(string modelId);
+
+    /// <summary>
+    /// Speaks a validated <paramref name="request"/> whose model this backend handles, chunk by chunk. Lazy: errors
+    /// surface on the first chunk, which the response writer pulls before it answers, so they still become JSON errors.
+    /// </summary>
+    IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, CancellationToken cancellationToken);
 }

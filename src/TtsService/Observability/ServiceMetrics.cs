@@ -35,6 +35,14 @@ public static class ServiceMetrics
     public static readonly Counter Rejected = Metrics.CreateCounter(
         "tts_inference_rejected_total", "Requests refused with 429 because the queue was full.");
 
+    /// <summary><c>/metrics</c> in Prometheus' text format, with the limiter's gauges.</summary>
+    public static IEndpointRouteBuilder MapServiceMetrics(this IEndpointRouteBuilder app)
+    {
+        app.MapMetrics();
+        Observe(app.ServiceProvider.GetRequiredService<InferenceLimiter>());
+        return app;
+    }
+
     /// <summary>Gauges read the limiter when Prometheus scrapes, so they cost nothing between scrapes.</summary>
     public static void Observe(InferenceLimiter limiter) =>
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>

@@ -17,6 +17,19 @@ public static class VoicesServiceCollectionExtensions
         services.AddSingleton<PromptAudio>();
         services.AddSingleton<PromptDownloader>();
         services.AddSingleton<IVoicePromptResolver, VoicePromptResolver>();
+        services.AddHostedService<VoiceStoreOpener>();
         return services;
+    }
+
+    /// <summary>Opens the voice store when the host starts: opening removes what an interrupted write left behind.</summary>
+    private sealed class VoiceStoreOpener(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = services.GetRequiredService<VoicePromptStore>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

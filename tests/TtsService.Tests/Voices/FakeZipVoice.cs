@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using TtsService.Api;
 using TtsService.Inference;
 using TtsService.Inference.ZipVoice;
+using TtsService.Voices;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace TtsService.Tests.Voices;
 
@@ -16,9 +18,24 @@ internal sealed class FakeZipVoice : IZipVoiceSynthesizer
 
     public ConcurrentQueue<ZipVoiceRequest> Requests { get; } = new();
 
+    /// <summary>The host's prompt resolver, set when the host registers this fake (see <see cref="Register"/>).</summary>
+    public IVoicePromptResolver? Prompts { get; set; }
+
+    /// <summary>Registers this fake ahead of the real ZipVoice backend, resolving prompts with the host's own resolver.</summary>
+    public void Register(IServiceCollection services) =>
+        services.Insert(0, ServiceDescriptor.Singleton<ISpeechBackend>(sp =>
+        {
+            Prompts = sp.GetRequiredService<IVoicePromptResolver>();
+            return this;
+        }));
+
+    // The real backend's path from a speech request: resolve the prompt, then synthesize.
+    public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, CancellationToken cancellationToken) =>
+        ZipVoiceSpeech.SpeakAsync(this, Prompts!, request, cancellationToken);
+
     public string Name => "zipvoice";
-    public BackendStatus Status => new("zipvoice", BackendState.Ready, null, ZipVoiceEndpoints.Models);
-    public bool Handles(string modelId) => ZipVoiceEndpoints.Models.Contains(modelId);
+    public BackendStatus Status => new("zipvoice", BackendState.Ready, null, ModelCatalog.ZipVoiceModels);
+    public bool Handles(string modelId) => ModelCatalog.ZipVoiceModels.Contains(modelId);
 
     public bool IsVariantReady(string model, out string? reason)
     {

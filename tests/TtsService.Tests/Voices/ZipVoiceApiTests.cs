@@ -39,8 +39,7 @@ public sealed class ZipVoiceApiTests : IAsyncLifetime // xunit 2 never calls a t
         all.AddRange(settings);
         var factory = ServiceFactory.WithModels(_models, all.ToArray());
         _disposables.Add(factory);
-        var host = fake is null ? factory : factory.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
-            services.Insert(0, ServiceDescriptor.Singleton<ISpeechBackend>(fake)))); // first, so it wins over a real backend
+        var host = fake is null ? factory : factory.WithWebHostBuilder(b => b.ConfigureTestServices(fake.Register)); // first, so it wins over a real backend
         if (!ReferenceEquals(host, factory)) _disposables.Add(host);
         var client = host.CreateClient();
         _disposables.Add(client);

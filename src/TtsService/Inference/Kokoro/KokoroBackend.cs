@@ -1,11 +1,24 @@
 using TtsService.Configuration;
+using TtsService.Speech;
 using TtsService.Text;
 
 namespace TtsService.Inference.Kokoro;
 
 /// <summary>What one Kokoro synthesis needs, validated by the endpoint.</summary>
 /// <param name="Stream">The response streams: start with a short call so the first audio leaves early (<see cref="KokoroFrontend.StreamingSchedule"/>).</param>
-public sealed record KokoroRequest(string Input, string Voice, float Speed, string? LangCode, NormalizationOptions Normalization, bool Stream = false);
+public sealed record KokoroRequest(string Input, string Voice, float Speed, string? LangCode, NormalizationOptions Normalization, bool Stream = false)
+{
+    public const string DefaultVoice = "af_heart";
+
+    /// <summary>The fields of a speech request that Kokoro reads; no voice means Kokoro-FastAPI's default.</summary>
+    public static KokoroRequest From(SpeechRequest request) => new(
+        request.Input!,
+        string.IsNullOrWhiteSpace(request.Voice) ? DefaultVoice : request.Voice.Trim(),
+        request.EffectiveSpeed,
+        request.EffectiveLangCode,
+        request.NormalizationOptions ?? NormalizationOptions.Default,
+        request.IsStreamed);
+}
 
 /// <summary>
 /// The Kokoro v1.0 backend: loads the model, vocabulary and voices from <c>models_dir/kokoro</c> at
@@ -14,8 +27,7 @@ public sealed record KokoroRequest(string Input, string Voice, float Speed, stri
 /// </summary>
 public sealed class KokoroBackend : ISpeechBackend, IDisposable
 {
-    /// <summary>Kokoro answers OpenAI's model names too, so SDK code written for OpenAI runs unchanged.</summary>
-    public static readonly string[] ModelIds = ["kokoro", "tts-1", "tts-1-hd", "gpt-4o-mini-tts"];
+    private static IReadOnlyList<string> ModelIds => ModelCatalog.KokoroModels;
 
     /// <summary>File names tried in <c>models_dir/kokoro</c>, most common first.</summary>
     public static readonly string[] ModelFileNames =
@@ -25,7 +37,7 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
     private readonly InferenceLimiter _limiter;
     private readonly ILogger<KokoroBackend> _logger;
 
-    public string Name => "kokoro";
+    public string Name => ModelCatalog.Kokoro;
     public BackendStatus Status { get; }
     public KokoroVoiceLibrary Voices { get; } = new();
     public KokoroFrontend? Frontend { get; }
@@ -98,6 +110,9 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
         if (Voices.Count == 0)
             throw new FileNotFoundException($"No Kokoro voices found: expected {voicesDir}/*.bin, {npz} or sherpa-onnx's {sherpa}.");
     }
+
+    public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, CancellationToken cancellationToken) =>
+        SynthesizeAsync(KokoroRequest.From(request), cancellationToken);
 
     /// <summary>Speaks <paramref name="request"/> one chunk at a time; the first chunk comes back before the rest is synthesized.</summary>
     public IAsyncEnumerable<AudioChunk> SynthesizeAsync(KokoroRequest request, CancellationToken cancellationToken)

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using TtsService.Errors;
+using TtsService.Speech;
 using TtsService.Voices;
 
 namespace TtsService.Inference.ZipVoice;
@@ -18,11 +21,17 @@ public sealed record ZipVoiceRequest(
     bool? RemoveLongSilence = null,
     float? MaxDuration = null,
     long? Seed = null,
-    bool Stream = false);
+    bool Stream = false)
+{
+    /// <summary>The fields of a speech request that ZipVoice reads, with its prompt resolved.</summary>
+    public static ZipVoiceRequest From(SpeechRequest request, VoicePrompt prompt) => new(
+        request.Model!, request.Input!, prompt, request.EffectiveSpeed, request.NumSteps, request.GuidanceScale, request.TShift,
+        request.RemoveLongSilence, request.MaxDuration, request.Seed, request.IsStreamed);
+}
 
 /// <summary>
-/// The seam between the /v1/zipvoice endpoints (and the zipvoice models on /v1/audio/speech) and the
-/// ZipVoice ONNX backend: endpoints resolve the prompt, the backend clones the voice.
+/// The ZipVoice backend's own request type: the voice is already a resolved prompt. Tests stand in for the
+/// model behind it; <see cref="ZipVoiceSpeech"/> turns a speech request into one.
 /// </summary>
 public interface IZipVoiceSynthesizer : ISpeechBackend
 {
@@ -31,4 +40,23 @@ public interface IZipVoiceSynthesizer : ISpeechBackend
 
     /// <summary>Speaks <paramref name="request"/> chunk by chunk (24 kHz; two channels for zipvoice_dialog_stereo).</summary>
     IAsyncEnumerable<AudioChunk> SynthesizeAsync(ZipVoiceRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>How a ZipVoice backend speaks a <see cref="SpeechRequest"/>: resolve the prompt, then clone the voice.</summary>
+public static class ZipVoiceSpeech
+{
+    /// <summary>
+    /// Resolves <c>voice</c> (a registered name, url+, base64+ or the uploaded <c>prompt_wav_file</c>), then streams
+    /// the synthesizer's audio. Runs inside the response writer's first read, so failures still become JSON errors.
+    /// </summary>
+    public static async IAsyncEnumerable<AudioChunk> SpeakAsync(IZipVoiceSynthesizer synthesizer, IVoicePromptResolver prompts,
+        SpeechRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var model = request.Model!;
+        if (!synthesizer.IsVariantReady(model, out var reason))
+            throw new BackendUnavailableException($"The ZipVoice model '{model}' is unavailable: {reason}", "model", "model_unavailable");
+        var prompt = await prompts.ResolveAsync(request.Voice ?? "", request.PromptText, request.PromptFile, cancellationToken);
+        await foreach (var chunk in synthesizer.SynthesizeAsync(ZipVoiceRequest.From(request, prompt), cancellationToken).WithCancellation(cancellationToken))
+            yield return chunk;
+    }
 }

@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using TtsService.Configuration;
+using TtsService.Speech;
 using TtsService.Errors;
 using TtsService.Inference.Vocoder;
 using TtsService.Text;
+using TtsService.Voices;
 
 namespace TtsService.Inference.ZipVoice;
 
@@ -19,7 +21,7 @@ namespace TtsService.Inference.ZipVoice;
 /// </summary>
 public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
 {
-    public static readonly string[] ModelIds = [ZipVoiceVariant.Zipvoice, ZipVoiceVariant.Distill, ZipVoiceVariant.Dialog, ZipVoiceVariant.DialogStereo];
+    private static IReadOnlyList<string> ModelIds => ModelCatalog.ZipVoiceModels;
 
     /// <summary>
     /// A streamed response's calls: the first sentence's opening word or two (6–12 tokens, about 0.6 s of
@@ -30,7 +32,6 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     public static readonly ChunkSchedule StreamingSchedule = new(FirstMin: 6, FirstMax: 12, Growth: 1000, Max: int.MaxValue);
 
     /// <summary>Accepted range of num_steps (the API contract).</summary>
-    public const int MaxNumSteps = 32;
 
     private readonly ITextNormalizer _normalizer;
     private readonly TtsSettings _settings;
@@ -45,13 +46,15 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     private readonly ConcurrentDictionary<string, VocosVocoder> _vocoders = new();
     private readonly ConcurrentDictionary<string, PromptFeatures> _promptCache = new();
     private readonly BackendStatus _status;
+    private readonly IVoicePromptResolver? _prompts;
 
-    public string Name => "zipvoice";
+    public string Name => ModelCatalog.ZipVoice;
     public string DefaultVariant { get; }
 
     public ZipVoiceBackend(TtsSettings settings, IHostEnvironment environment, OnnxSessions sessions, InferenceLimiter limiter,
-        IPhonemizer phonemizer, ITextNormalizer normalizer, ILogger<ZipVoiceBackend> logger)
+        IPhonemizer phonemizer, ITextNormalizer normalizer, ILogger<ZipVoiceBackend> logger, IVoicePromptResolver? prompts = null)
     {
+        _prompts = prompts;
         _normalizer = normalizer;
         _settings = settings;
         _sessions = sessions;
@@ -59,7 +62,8 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         _phonemizer = phonemizer;
         _logger = logger;
         _modelsDir = settings.ResolvePath(environment.ContentRootPath, settings.ModelsDir);
-        DefaultVariant = ModelIds.Contains(settings.ZipvoiceModel.Trim().ToLowerInvariant()) ? settings.ZipvoiceModel.Trim().ToLowerInvariant() : ZipVoiceVariant.Zipvoice;
+        // Validated at start-up (TtsSettingsValidator): one of ModelCatalog.ZipVoiceModels.
+        DefaultVariant = settings.ZipvoiceModel.Trim().ToLowerInvariant();
         if (!settings.EnableZipvoice)
         {
             _status = new BackendStatus(Name, BackendState.Disabled, "enable_zipvoice=false", ModelIds);
@@ -201,11 +205,13 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     /// <summary>The settings-level step count: the request's, else <c>zipvoice_num_steps</c>, else the variant's default.</summary>
     public int ResolveNumSteps(string model, int? requested)
     {
-        var steps = requested ?? (_settings.ZipvoiceNumSteps > 0 ? _settings.ZipvoiceNumSteps : ZipVoiceVariant.DefaultsFor(model).NumSteps);
-        if (steps < 1 || steps > MaxNumSteps)
-            throw new InvalidRequestException($"num_steps must be between 1 and {MaxNumSteps}, got {steps}.", "num_steps");
-        return steps;
+        // Both limits are checked where they enter: the request (SpeechRequest.Validate) and the setting (TtsSettingsValidator).
+        return requested ?? (_settings.ZipvoiceNumSteps > 0 ? _settings.ZipvoiceNumSteps : ZipVoiceVariant.DefaultsFor(model).NumSteps);
     }
+
+    public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, CancellationToken cancellationToken) =>
+        ZipVoiceSpeech.SpeakAsync(this, _prompts ?? throw new InvalidOperationException("ZipVoiceBackend was built without a prompt resolver."),
+            request, cancellationToken);
 
     public IAsyncEnumerable<AudioChunk> SynthesizeAsync(ZipVoiceRequest request, CancellationToken cancellationToken)
     {
@@ -216,13 +222,11 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         if (variant is null) throw new BackendUnavailableException($"ZipVoice model '{model}' is unavailable: {error}", "model", "model_unavailable");
         if (string.IsNullOrWhiteSpace(request.Text)) throw new InvalidRequestException("input is empty.", "input");
         if (string.IsNullOrWhiteSpace(request.Prompt.Transcript)) throw new InvalidRequestException("prompt_text (the prompt's transcript) is empty.", "prompt_text");
-        if (request.Speed is <= 0 or > 4 || float.IsNaN(request.Speed)) throw new InvalidRequestException("speed must be in (0, 4].", "speed");
         var options = new SamplerOptions(
             ResolveNumSteps(model, request.NumSteps),
             request.GuidanceScale ?? variant.Defaults.GuidanceScale,
             request.TShift ?? 0.5f,
             request.Seed ?? Random.Shared.NextInt64());
-        if (options.TShift is <= 0 or > 1) throw new InvalidRequestException("t_shift must be in (0, 1].", "t_shift");
 
         // Tokenize and chunk eagerly so a bad request fails before any audio is promised.
         var prompt = PromptFor(variant, request.Prompt);

@@ -1,61 +1,89 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using TtsService.Audio;
 using TtsService.Configuration;
 using TtsService.Errors;
 using TtsService.Text;
 
-namespace TtsService.Api;
+namespace TtsService.Speech;
 
-/// <summary>A request that checks its own fields; run by <see cref="ValidationFilter{T}"/> before the handler.</summary>
+/// <summary>A request that checks its own fields; run by the endpoint's validation filter before the handler.</summary>
 public interface IValidatedRequest
 {
     void Validate(TtsSettings settings);
 }
 
-/// <summary>Body of <c>POST /v1/audio/speech</c> (OpenAI's fields plus Kokoro-FastAPI's and ZipVoice's extras).</summary>
+/// <summary>
+/// One speech request, as every route receives it and every backend takes it (<see cref="Inference.ISpeechBackend"/>):
+/// OpenAI's fields plus Kokoro-FastAPI's and ZipVoice's extras. Each backend reads the fields it knows.
+/// </summary>
 public sealed record SpeechRequest : IValidatedRequest
 {
+    [Description("Model id: kokoro (also tts-1, tts-1-hd, gpt-4o-mini-tts) or zipvoice, zipvoice_distill, zipvoice_dialog, zipvoice_dialog_stereo. Absent: default_backend's model.")]
     public string? Model { get; init; }
+    [Description("The text to speak (at most max_input_chars characters).")]
     public string? Input { get; init; }
     /// <summary>A name or mix; also OpenAI's custom-voice object <c>{"id": ...}</c> or a list of names to mix.</summary>
+    [Description("Kokoro: a voice name or mix (af_bella+af_sky, af_bella(2)+af_sky(1)). ZipVoice: a registered voice name, url+<address>, base64+<data>.")]
     [JsonConverter(typeof(VoiceSpecConverter))]
     public string? Voice { get; init; }
+    [Description("Audio format of the response.")]
+    [AllowedValues("mp3", "opus", "aac", "flac", "wav", "pcm", null)]
     public string? ResponseFormat { get; init; }
     /// <summary>Kokoro-FastAPI's format for the <c>return_download_link</c> copy (defaults to <c>response_format</c>).</summary>
+    [AllowedValues("mp3", "opus", "aac", "flac", "wav", "pcm", null)]
     public string? DownloadFormat { get; init; }
     /// <summary>Kokoro-FastAPI's captioned-speech switch: false returns audio with an empty <c>timestamps</c> list.</summary>
     public bool? ReturnTimestamps { get; init; }
+    [Description("Speaking rate.")]
+    [Range(SpeechLimits.MinSpeed, SpeechLimits.MaxSpeed)]
     public float? Speed { get; init; }
     /// <summary>Defaults to true, as OpenAI's endpoint streams.</summary>
+    [Description("Send audio as it is made (default true; captioned speech: false).")]
     public bool? Stream { get; init; }
+    [Range(SpeechLimits.MinVolume, SpeechLimits.MaxVolume)]
     public float? VolumeMultiplier { get; init; }
+    [Description("Kokoro language: one letter (a, b, e, f, h, i, j, p, z) or an alias such as en-us. Absent: from the voice's first letter.")]
     public string? LangCode { get; init; }
     public NormalizationOptions? NormalizationOptions { get; init; }
     public bool? ReturnDownloadLink { get; init; }
     /// <summary>OpenAI's <c>stream_format</c>: "audio" (raw bytes, the default) or "sse" (server-sent events).</summary>
+    [AllowedValues("audio", "sse", null)]
     public string? StreamFormat { get; init; }
     /// <summary>OpenAI's voice instructions (gpt-4o-mini-tts); accepted for compatibility, not used by these models.</summary>
     public string? Instructions { get; init; }
-    public bool IsSse => string.Equals(StreamFormat, "sse", StringComparison.OrdinalIgnoreCase);
+    [JsonIgnore] public bool IsSse => string.Equals(StreamFormat, "sse", StringComparison.OrdinalIgnoreCase);
     /// <summary>The response goes out as it is made (<c>stream</c>, true unless set false, or SSE): backends start with a short call.</summary>
-    public bool IsStreamed => (Stream ?? true) || IsSse;
+    [JsonIgnore] public bool IsStreamed => (Stream ?? true) || IsSse;
 
     // ZipVoice fields (used when model is zipvoice*).
+    [Description("ZipVoice: the transcript of the prompt audio (needed with url+, base64+ and file prompts).")]
     public string? PromptText { get; init; }
+    [Description("ZipVoice: flow-matching steps (default: zipvoice_num_steps, else 16 for zipvoice and 8 for zipvoice_distill).")]
+    [Range(SpeechLimits.MinNumSteps, SpeechLimits.MaxNumSteps)]
     public int? NumSteps { get; init; }
+    [Description("ZipVoice: classifier-free guidance scale (default 1.0 for zipvoice, 3.0 for zipvoice_distill).")]
+    [Range(0, 10)]
     public float? GuidanceScale { get; init; }
+    [Description("ZipVoice: time-grid shift; lower spends more steps near the noise (default 0.5).")]
+    [Range(SpeechLimits.MinTShift, SpeechLimits.MaxTShift)]
     public float? TShift { get; init; }
     public bool? RemoveLongSilence { get; init; }
+    [Description("ZipVoice: the longest audio to generate, in seconds.")]
     public float? MaxDuration { get; init; }
+    [Description("ZipVoice: random seed for reproducible output.")]
     public long? Seed { get; init; }
+    /// <summary>The prompt audio uploaded as <c>prompt_wav_file</c> on the multipart route (not part of the JSON body).</summary>
+    [JsonIgnore] public IFormFile? PromptFile { get; init; }
 
-    public AudioFormat Format => AudioFormats.Parse(ResponseFormat);
-    public AudioFormat DownloadFileFormat => DownloadFormat is null ? Format : ParseDownloadFormat(DownloadFormat);
+    [JsonIgnore] public AudioFormat Format => AudioFormats.Parse(ResponseFormat);
+    [JsonIgnore] public AudioFormat DownloadFileFormat => DownloadFormat is null ? Format : ParseDownloadFormat(DownloadFormat);
     /// <summary>The Kokoro lang_code letter, with kokoro's long aliases (<c>en-us</c>, <c>pt-br</c>, ...) mapped to it.</summary>
-    public string? EffectiveLangCode => KokoroLangCodes.Normalize(LangCode);
-    public float EffectiveSpeed => Speed ?? 1f;
-    public float EffectiveVolume => VolumeMultiplier ?? 1f;
+    [JsonIgnore] public string? EffectiveLangCode => KokoroLangCodes.Normalize(LangCode);
+    [JsonIgnore] public float EffectiveSpeed => Speed ?? 1f;
+    [JsonIgnore] public float EffectiveVolume => VolumeMultiplier ?? 1f;
 
     public void Validate(TtsSettings settings)
     {
@@ -63,12 +91,14 @@ public sealed record SpeechRequest : IValidatedRequest
             throw new InvalidRequestException("input is required and must not be empty.", "input", "empty_input");
         if (Input.Length > settings.MaxInputChars)
             throw new InvalidRequestException($"input is {Input.Length} characters; the limit is {settings.MaxInputChars}.", "input", "input_too_long");
-        if (Speed is { } s && !(s >= 0.25f && s <= 4f))
-            throw new InvalidRequestException($"speed must be between 0.25 and 4.0 (got {s}).", "speed", "invalid_speed");
-        if (VolumeMultiplier is { } v && !(v >= 0f && v <= 10f))
-            throw new InvalidRequestException($"volume_multiplier must be between 0 and 10 (got {v}).", "volume_multiplier", "invalid_volume");
-        if (NumSteps is { } n && (n < 1 || n > 32))
-            throw new InvalidRequestException($"num_steps must be between 1 and 32 (got {n}).", "num_steps", "invalid_num_steps");
+        if (Speed is { } s && !(s >= SpeechLimits.MinSpeed && s <= SpeechLimits.MaxSpeed))
+            throw new InvalidRequestException($"speed must be between {SpeechLimits.MinSpeed} and {SpeechLimits.MaxSpeed:0.0} (got {s}).", "speed", "invalid_speed");
+        if (VolumeMultiplier is { } v && !(v >= SpeechLimits.MinVolume && v <= SpeechLimits.MaxVolume))
+            throw new InvalidRequestException($"volume_multiplier must be between {SpeechLimits.MinVolume} and {SpeechLimits.MaxVolume} (got {v}).", "volume_multiplier", "invalid_volume");
+        if (NumSteps is { } n && (n < SpeechLimits.MinNumSteps || n > SpeechLimits.MaxNumSteps))
+            throw new InvalidRequestException($"num_steps must be between {SpeechLimits.MinNumSteps} and {SpeechLimits.MaxNumSteps} (got {n}).", "num_steps", "invalid_num_steps");
+        if (TShift is { } t && !(t > SpeechLimits.MinTShift && t <= SpeechLimits.MaxTShift))
+            throw new InvalidRequestException($"t_shift must be in ({SpeechLimits.MinTShift}, {SpeechLimits.MaxTShift}] (got {t}).", "t_shift", "invalid_t_shift");
         if (LangCode is not null && EffectiveLangCode is not { Length: 1 })
             throw new InvalidRequestException("lang_code must be one letter such as 'a' (American English) or 'b' (British English), or an alias such as 'en-us'.", "lang_code", "invalid_lang_code");
         if (StreamFormat is not null && !IsSse && !string.Equals(StreamFormat, "audio", StringComparison.OrdinalIgnoreCase))
@@ -141,16 +171,4 @@ public sealed class VoiceSpecConverter : JsonConverter<string?>
 
     private static InvalidRequestException Invalid() =>
         new("voice must be a name or mix (\"af_bella+af_sky\"), an object {\"id\": name}, or a list of names.", "voice", "invalid_voice");
-}
-
-/// <summary>Validates the request body of type <typeparamref name="T"/> before the handler runs.</summary>
-public sealed class ValidationFilter<T>(TtsSettings settings) : IEndpointFilter where T : class, IValidatedRequest
-{
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var request = context.Arguments.OfType<T>().FirstOrDefault()
-            ?? throw new InvalidRequestException("Request body is required (JSON).", null, "missing_body");
-        request.Validate(settings);
-        return next(context);
-    }
 }

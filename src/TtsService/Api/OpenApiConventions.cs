@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http.Metadata;
+using TtsService.Audio;
+
+namespace TtsService.Api;
+
+/// <summary>
+/// Response declarations shared by many routes, so each group states its real responses once and the
+/// generated OpenAPI document (<c>TtsService.json</c>) lists them exactly.
+/// </summary>
+public static class OpenApiConventions
+{
+    /// <summary>Every content type a speech route answers 200 with: each audio format, and OpenAI's SSE stream.</summary>
+    public static readonly string[] AudioContentTypes =
+        [.. Enum.GetValues<AudioFormat>().Select(f => f.ContentType()).Distinct(), "text/event-stream"];
+
+    public static RouteHandlerBuilder ProducesAudio(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), AudioContentTypes));
+
+    /// <summary>Declares the spec's error body (<c>{"error": {message, type, param, code}}</c>) for each status.</summary>
+    public static TBuilder ProducesErrors<TBuilder>(this TBuilder builder, params int[] statuses) where TBuilder : IEndpointConventionBuilder
+    {
+        foreach (var status in statuses)
+            builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ErrorResponses.ErrorBody), ["application/json"]));
+        return builder;
+    }
+}

@@ -1,0 +1,12 @@
+namespace TtsService.Audio;
+
+public static class AudioServiceCollectionExtensions
+{
+    /// <summary>The encoders for every response format and the decoder for uploaded prompts.</summary>
+    public static IServiceCollection AddAudioCodecs(this IServiceCollection services)
+    {
+        services.AddSingleton<AudioEncoderFactory>();
+        services.AddSingleton<PromptAudioDecoder>();
+        return services;
+    }
+}
