@@ -2,13 +2,15 @@
 # Installs the Debian packages TtsService needs, idempotently; sudo only when not root.
 #   scripts/install-deps.sh runtime   espeak-ng library/data and native codecs (to run the service)
 #   scripts/install-deps.sh test      runtime + sox/opus-tools/espeak-ng CLI, and chromium for the /web page's
-#                                     headless browser tests (to run the tests)
+#                                     headless browser tests, and Node.js for the OpenAPI validator (to run the tests)
 set -euo pipefail
 mode="${1:-runtime}"
 runtime=(libespeak-ng1 espeak-ng-data libmp3lame0 libflac12 ffmpeg)
-test_only=(espeak-ng sox opus-tools chromium)
+test_only=(espeak-ng sox opus-tools chromium nodejs)
 wanted=("${runtime[@]}")
 [ "$mode" = "test" ] && wanted+=("${test_only[@]}")
+# Debian ships npm apart from nodejs; NodeSource's nodejs includes it (and conflicts with Debian's npm package).
+[ "$mode" = "test" ] && ! command -v npm >/dev/null && wanted+=(npm)
 
 missing=()
 for pkg in "${wanted[@]}"; do

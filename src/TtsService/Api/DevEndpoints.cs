@@ -17,7 +17,7 @@ public static class DevEndpoints
 
     public static RouteGroupBuilder MapDev(this RouteGroupBuilder dev)
     {
-        dev.WithTags("Dev").ProducesErrors(400, 401, 404, 503);
+        dev.WithTags("Dev").ProducesErrors(400, 401, 503);
         dev.MapPost("/phonemize", (PhonemizeRequest request, BackendManager backends, TtsSettings settings) =>
         {
             if (string.IsNullOrWhiteSpace(request.Text))
@@ -44,7 +44,7 @@ public static class DevEndpoints
                 throw new InvalidRequestException("phonemes contains no symbol of the Kokoro vocabulary.", "phonemes", "empty_phonemes");
             var audio = kokoro.SynthesizePhonemesAsync(request.Phonemes, request.Voice ?? KokoroRequest.DefaultVoice, request.Speed ?? 1f, http.RequestAborted);
             await writer.WriteAsync(http, new SpokenAudio(kokoro.Name, audio), new AudioOutput(format, request.Stream ?? false));
-        }).WithName("GenerateFromPhonemes").WithSummary("Speak Kokoro phonemes directly").ProducesAudio().ProducesErrors(422, 429);
+        }).WithName("GenerateFromPhonemes").WithSummary("Speak Kokoro phonemes directly").ProducesAudio().ProducesErrors(404, 429);
 
         dev.MapCaptionedSpeech("/captioned_speech", "DevCaptionedSpeech");
         return dev;

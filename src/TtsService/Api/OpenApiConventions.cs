@@ -13,8 +13,21 @@ public static class OpenApiConventions
     public static readonly string[] AudioContentTypes =
         [.. Enum.GetValues<AudioFormat>().Select(f => f.ContentType()).Distinct(), "text/event-stream"];
 
+    /// <summary>200 with each audio content type (binary) and <c>text/event-stream</c>; the document filter writes the schemas.</summary>
     public static RouteHandlerBuilder ProducesAudio(this RouteHandlerBuilder builder) =>
-        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), AudioContentTypes));
+        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), AudioContentTypes), AudioResponse.Instance);
+
+    /// <summary>Marks a route whose 200 is audio (see <see cref="ProducesAudio"/>).</summary>
+    public sealed class AudioResponse
+    {
+        public static readonly AudioResponse Instance = new();
+    }
+
+    /// <summary>Marks the multipart speech route: its form is the JSON request's fields plus an uploaded <c>prompt_wav_file</c>.</summary>
+    public sealed class PromptUploadForm
+    {
+        public static readonly PromptUploadForm Instance = new();
+    }
 
     /// <summary>Declares the spec's error body (<c>{"error": {message, type, param, code}}</c>) for each status.</summary>
     public static TBuilder ProducesErrors<TBuilder>(this TBuilder builder, params int[] statuses) where TBuilder : IEndpointConventionBuilder

@@ -14,6 +14,7 @@ public static class SpeechEndpoints
             // zipvoice models may carry a base64 prompt in the JSON, a third larger than the upload limit.
             .WithBodyLimit(BodySizeLimits.Base64PromptBody(settings))
             .AddEndpointFilter<ValidationFilter<SpeechRequest>>()
+            .WithTags("Speech")
             .WithName("CreateSpeech")
             .WithSummary("Speak text (OpenAI-compatible)")
             .WithDescription("Kokoro voices, or ZipVoice voice cloning with model zipvoice*: voice is then a registered name, url+<address> or base64+<data> and prompt_text its transcript.")

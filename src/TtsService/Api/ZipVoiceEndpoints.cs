@@ -20,12 +20,17 @@ public static class ZipVoiceEndpoints
     public sealed record ZipVoiceAudioInfo(double Duration, int Samplerate, int Channels, int Samples, string Format);
     public sealed record ZipVoiceInfo(string Name, string Transcription, ZipVoiceAudioInfo AudioInfo);
     public sealed record ZipVoiceDeleted(string Message, string Name);
+    /// <summary>The register form (multipart), for the OpenAPI document; the handler reads the form itself.</summary>
+    public sealed record RegisterVoiceForm(
+        [property: System.ComponentModel.DataAnnotations.Required] string Name,
+        [property: System.ComponentModel.DataAnnotations.Required] string Transcription,
+        [property: System.ComponentModel.DataAnnotations.Required] IFormFile AudioFile,
+        bool? Overwrite);
     public sealed record ZipVoiceCacheCleared(string Message, string CacheType, int ClearedEntries, long ClearedBytes);
 
     public static RouteGroupBuilder MapZipVoice(this RouteGroupBuilder zipvoice)
     {
-        // Every route here can refuse a bad name or field (400) and an unknown voice or model (404).
-        zipvoice.WithTags("ZipVoice").ProducesErrors(400, 404);
+        zipvoice.WithTags("ZipVoice");
         var settings = ((IEndpointRouteBuilder)zipvoice).ServiceProvider.GetRequiredService<TtsSettings>();
 
         zipvoice.MapPost("/audio/speech", SpeakAsync)
@@ -33,15 +38,16 @@ public static class ZipVoiceEndpoints
             .WithName("CreateZipVoiceSpeech")
             .WithSummary("Clone a voice: speak input in the voice of a prompt (registered name, url+, base64+, file+)")
             .Accepts<SpeechRequest>("application/json", "multipart/form-data")
+            .WithMetadata(OpenApiConventions.PromptUploadForm.Instance)
             .ProducesAudio()
-            .ProducesErrors(413, 415, 422, 429, 503);
+            .ProducesErrors(400, 404, 413, 415, 422, 429, 503);
 
         zipvoice.MapPost("/voices/register", RegisterAsync)
             .WithBodyLimit(BodySizeLimits.UploadBody(settings))
             .WithName("RegisterZipVoiceVoice")
             .WithSummary("Register a voice (multipart: name, transcription, audio_file, optional overwrite)")
-            .Accepts<IFormFile>("multipart/form-data")
-            .ProducesErrors(409, 413, 415, 422);
+            .Accepts<RegisterVoiceForm>("multipart/form-data")
+            .ProducesErrors(400, 409, 413, 415, 422);
 
         zipvoice.MapGet("/voices", (VoicePromptStore store) =>
         {
@@ -53,7 +59,8 @@ public static class ZipVoiceEndpoints
 
         zipvoice.MapGet("/voices/{name}", (string name, VoicePromptStore store) => TypedResults.Ok(ToInfo(store.Get(name))))
             .WithName("GetZipVoiceVoice")
-            .WithSummary("One registered voice");
+            .WithSummary("One registered voice")
+            .ProducesErrors(400, 404);
 
         zipvoice.MapDelete("/voices/{name}", async (string name, VoicePromptStore store, CancellationToken cancellationToken) =>
         {
@@ -61,7 +68,8 @@ public static class ZipVoiceEndpoints
             return TypedResults.Ok(new ZipVoiceDeleted($"Voice '{name}' deleted.", name));
         })
             .WithName("DeleteZipVoiceVoice")
-            .WithSummary("Delete a registered voice");
+            .WithSummary("Delete a registered voice")
+            .ProducesErrors(400, 404);
 
         zipvoice.MapPost("/voices/cache/clear", (string? cache_type, PromptCache cache) =>
         {
@@ -75,7 +83,8 @@ public static class ZipVoiceEndpoints
             return TypedResults.Ok(new ZipVoiceCacheCleared($"Cleared {entries} cached prompts ({type}).", type, entries, bytes));
         })
             .WithName("ClearZipVoicePromptCache")
-            .WithSummary("Drop cached prompt audio (cache_type=url|base64|all)");
+            .WithSummary("Drop cached prompt audio (cache_type=url|base64|all)")
+            .ProducesErrors(400);
 
         return zipvoice;
     }

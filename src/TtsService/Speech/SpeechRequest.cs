@@ -68,7 +68,7 @@ public sealed record SpeechRequest : IValidatedRequest
     [Range(0, 10)]
     public float? GuidanceScale { get; init; }
     [Description("ZipVoice: time-grid shift; lower spends more steps near the noise (default 0.5).")]
-    [Range(SpeechLimits.MinTShift, SpeechLimits.MaxTShift)]
+    [Range(SpeechLimits.MinTShift, SpeechLimits.MaxTShift, MinimumIsExclusive = true)]
     public float? TShift { get; init; }
     public bool? RemoveLongSilence { get; init; }
     [Description("ZipVoice: the longest audio to generate, in seconds.")]
