@@ -11,16 +11,9 @@ namespace TtsService.Tests.Api;
 /// Junk through HTTP: every case gets its 4xx in the spec's error shape (never a 500), and the
 /// service still speaks afterwards.
 /// </summary>
-public sealed class BadInputTests : IClassFixture<KokoroStandinModels>, IDisposable
+public sealed class BadInputTests(KokoroService service) : IClassFixture<KokoroService>
 {
-    private readonly ServiceFactory _factory;
-    private readonly HttpClient _client;
-
-    public BadInputTests(KokoroStandinModels models)
-    {
-        _factory = ServiceFactory.WithModels(models.Dir);
-        _client = _factory.CreateClient();
-    }
+    private readonly HttpClient _client = service.Client;
 
     public static TheoryData<string, string, string, int> JsonBodies => new()
     {
@@ -165,11 +158,5 @@ public sealed class BadInputTests : IClassFixture<KokoroStandinModels>, IDisposa
     private sealed class NoLengthStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
     }
 }

@@ -11,18 +11,11 @@ namespace TtsService.Tests.Api;
 /// Requests as clients of remsky/Kokoro-FastAPI and of OpenAI's speech API send them (field names, value
 /// forms, routes) and the response shapes and headers those clients read, on the Kokoro stand-in.
 /// </summary>
-public sealed class CompatibilityTests : IClassFixture<KokoroStandinModels>, IDisposable
+public sealed class CompatibilityTests(KokoroService service) : IClassFixture<KokoroService>
 {
     private const string Low = "af_standin_low";
     private const string High = "af_standin_high";
-    private readonly ServiceFactory _factory;
-    private readonly HttpClient _client;
-
-    public CompatibilityTests(KokoroStandinModels models)
-    {
-        _factory = ServiceFactory.WithModels(models.Dir);
-        _client = _factory.CreateClient();
-    }
+    private readonly HttpClient _client = service.Client;
 
     private Task<HttpResponseMessage> PostJson(string path, string json) =>
         _client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
@@ -315,11 +308,5 @@ public sealed class CompatibilityTests : IClassFixture<KokoroStandinModels>, IDi
         var plain = await PostJson("/v1/audio/speech", $$"""{"input": "Hello world.", "voice": "{{Low}}", "response_format": "wav", "stream": false}""");
         Assert.Equal(await plain.Content.ReadAsByteArrayAsync(), audio);
         Assert.Equal(KokoroStandin.SampleRate, Ffmpeg.Probe(audio).SampleRate);
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
     }
 }

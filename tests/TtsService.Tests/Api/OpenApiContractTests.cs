@@ -9,7 +9,7 @@ namespace TtsService.Tests.Api;
 /// check that the committed file is the contract the service serves, that an independent validator accepts it, and
 /// that it states what the issue asked for (operation ids, wire enums, no computed members, real responses).
 /// </summary>
-public sealed class OpenApiContractTests(KokoroStandinModels models) : IClassFixture<KokoroStandinModels>
+public sealed class OpenApiContractTests(KokoroService service) : IClassFixture<KokoroService>
 {
     private const string DocumentPath = "src/TtsService/TtsService.json";
 
@@ -20,12 +20,8 @@ public sealed class OpenApiContractTests(KokoroStandinModels models) : IClassFix
         return null;
     }
 
-    private async Task<JsonNode> ServedDocument()
-    {
-        await using var factory = ServiceFactory.WithModels(models.Dir);
-        using var client = factory.CreateClient();
-        return JsonNode.Parse(await client.GetStringAsync("/swagger/v1/swagger.json"))!;
-    }
+    private async Task<JsonNode> ServedDocument() =>
+        JsonNode.Parse(await service.Client.GetStringAsync("/swagger/v1/swagger.json"))!;
 
     private static (int ExitCode, string Output) Run(string file, string arguments, string workingDirectory)
     {

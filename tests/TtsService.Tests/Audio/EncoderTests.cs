@@ -16,17 +16,6 @@ public sealed class EncoderTests
     private const double ToneHz = 440;
     private const double Seconds = 1.5;
 
-    public static TheoryData<AudioFormat, bool> AllFormats()
-    {
-        var data = new TheoryData<AudioFormat, bool>();
-        foreach (var format in Enum.GetValues<AudioFormat>())
-        {
-            data.Add(format, true);
-            data.Add(format, false);
-        }
-        return data;
-    }
-
     /// <summary>ffprobe's codec and container for each format.</summary>
     private static (string Codec, string Container) Expected(AudioFormat format) => format switch
     {
@@ -63,7 +52,7 @@ public sealed class EncoderTests
     internal static string? InputFormat(AudioFormat format) => format == AudioFormat.Pcm ? "s16le" : null;
 
     [Theory]
-    [MemberData(nameof(AllFormats))]
+    [MemberData(nameof(TestFormats.AllStreamedAndWhole), MemberType = typeof(TestFormats))]
     public void Tone_round_trips_through_ffmpeg(AudioFormat format, bool streaming)
     {
         var input = AudioSignals.Tone(ToneHz, Seconds);

@@ -9,17 +9,10 @@ namespace TtsService.Tests.Audio;
 /// The "done means": <c>POST /v1/audio/speech</c> in each format, streamed and not, gives bytes that
 /// <c>ffmpeg -v error</c> decodes without a message, with the right Content-Type, rate and length.
 /// </summary>
-public sealed class SpeechFormatsHttpTests : IClassFixture<KokoroStandinModels>, IDisposable
+public sealed class SpeechFormatsHttpTests(KokoroService service) : IClassFixture<KokoroService>
 {
     private const string Text = "The quick brown fox jumps over the lazy dog.";
-    private readonly ServiceFactory _factory;
-    private readonly HttpClient _client;
-
-    public SpeechFormatsHttpTests(KokoroStandinModels models)
-    {
-        _factory = ServiceFactory.WithModels(models.Dir);
-        _client = _factory.CreateClient();
-    }
+    private readonly HttpClient _client = service.Client;
 
     private async Task<byte[]> Speak(string format, bool stream, float volume = 1f, string? expectContentType = null)
     {
@@ -31,7 +24,7 @@ public sealed class SpeechFormatsHttpTests : IClassFixture<KokoroStandinModels>,
     }
 
     [Theory]
-    [MemberData(nameof(EncoderTests.AllFormats), MemberType = typeof(EncoderTests))]
+    [MemberData(nameof(TestFormats.AllStreamedAndWhole), MemberType = typeof(TestFormats))]
     public async Task Every_format_decodes_cleanly(AudioFormat format, bool stream)
     {
         // The WAV of the same mode: a stream's first model call is short, so its audio is cut differently from a whole file's.
@@ -64,11 +57,5 @@ public sealed class SpeechFormatsHttpTests : IClassFixture<KokoroStandinModels>,
         Assert.True(loud.Max(Math.Abs) > 0.9f, "10× should drive the stand-in into the limiter");
         for (var i = 0; i < normal.Length; i++)
             if (Math.Abs(normal[i]) > 0.001f) Assert.Equal(Math.Sign(normal[i]), Math.Sign(loud[i]));
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
     }
 }

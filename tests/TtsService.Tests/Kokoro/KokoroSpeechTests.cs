@@ -15,16 +15,9 @@ namespace TtsService.Tests.Kokoro;
 /// voices (when ../shared is present), real ONNX Runtime session. The stand-in's output is known in
 /// closed form (<see cref="KokoroStandin"/>), so lengths and the style row chosen are checked exactly.
 /// </summary>
-public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDisposable
+public sealed class KokoroSpeechTests(LongInputKokoroService service) : IClassFixture<LongInputKokoroService>
 {
-    private readonly ServiceFactory _factory;
-    private readonly HttpClient _client;
-
-    public KokoroSpeechTests(KokoroStandinModels models)
-    {
-        _factory = ServiceFactory.WithModels(models.Dir, ("max_input_chars", "6000"));
-        _client = _factory.CreateClient();
-    }
+    private readonly HttpClient _client = service.Client;
 
     private async Task<int[]> TokensOf(string text)
     {
@@ -318,11 +311,5 @@ public sealed class KokoroSpeechTests : IClassFixture<KokoroStandinModels>, IDis
         var french = await Speak(new { input = "Bonjour.", voice = "ff_siwis", response_format = "wav" });
         Assert.Equal(HttpStatusCode.OK, french.StatusCode);
         Assert.True(Ffmpeg.DecodeToFloat(await french.Content.ReadAsByteArrayAsync()).Length > KokoroStandin.SamplesPerFrame, "ff_siwis spoke no audio");
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
     }
 }

@@ -62,7 +62,6 @@ public sealed class RealModelTests(RealModelsFixture models) : IClassFixture<Rea
 {
     private const string KokoroText = "The lake was calm this morning, and the boats stayed at the dock.";
     private const string ZipVoiceText = "The boats stayed at the dock all morning.";
-    private static readonly string[] Formats = ["mp3", "opus", "aac", "flac", "wav", "pcm"];
 
     private void SkipUnlessConfigured()
     {
@@ -150,7 +149,7 @@ public sealed class RealModelTests(RealModelsFixture models) : IClassFixture<Rea
         SkipUnlessBackend(backend);
         const string text = "Every format should decode.";
         var reference = SpeechSamples(await Speak(backend, "wav", text), backend).Length / 24000.0;
-        foreach (var format in Formats)
+        foreach (var format in TestFormats.Names)
         {
             var bytes = await Speak(backend, format, text);
             Assert.Equal("", Ffmpeg.DecodeMessages(bytes, format == "pcm" ? "s16le" : null));

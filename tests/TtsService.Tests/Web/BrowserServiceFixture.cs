@@ -18,7 +18,7 @@ public sealed class BrowserServiceFixture : IAsyncLifetime
     public const string SkipVariable = "TTS_SKIP_BROWSER_TESTS";
     private const string ChromiumVariable = "TTS_CHROMIUM";
 
-    private readonly KokoroStandinModels _models = new();
+    private readonly KokoroStandinModels _models = KokoroStandinModels.Writable();
     private ServiceFactory? _factory;
     private IPlaywright? _playwright;
 

@@ -1,3 +1,4 @@
+using TtsService.Tests.Audio;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -182,7 +183,7 @@ public sealed class WebPageTests(BrowserServiceFixture service, ITestOutputHelpe
         var page = session.Page;
         var name = "web_upload_" + Guid.NewGuid().ToString("N")[..8];
         var wav = Path.Combine(Path.GetTempPath(), name + ".wav");
-        File.WriteAllBytes(wav, ToneWav(seconds: 1.5, sampleRate: 24_000));
+        File.WriteAllBytes(wav, PromptFiles.ToneWav(24_000, seconds: 1.5));
         try
         {
             await page.FillAsync("#zv-name", name);
@@ -242,21 +243,6 @@ public sealed class WebPageTests(BrowserServiceFixture service, ITestOutputHelpe
         Assert.InRange(stored.GetProperty("audio_info").GetProperty("duration").GetDouble(), 0.5, 5);
         Assert.Empty(session.ConsoleErrors);
         await service.Http.DeleteAsync($"/v1/zipvoice/voices/{name}");
-    }
-
-    /// <summary>A 16-bit mono WAV of a 440 Hz tone.</summary>
-    private static byte[] ToneWav(double seconds, int sampleRate)
-    {
-        var count = (int)(seconds * sampleRate);
-        using var stream = new MemoryStream();
-        using var writer = new BinaryWriter(stream);
-        writer.Write("RIFF"u8); writer.Write(36 + count * 2); writer.Write("WAVE"u8);
-        writer.Write("fmt "u8); writer.Write(16); writer.Write((short)1); writer.Write((short)1);
-        writer.Write(sampleRate); writer.Write(sampleRate * 2); writer.Write((short)2); writer.Write((short)16);
-        writer.Write("data"u8); writer.Write(count * 2);
-        for (var i = 0; i < count; i++) writer.Write((short)(Math.Sin(2 * Math.PI * 440 * i / sampleRate) * 8000));
-        writer.Flush();
-        return stream.ToArray();
     }
 
     private async Task<string> ApiErrorMessageAsync(object body)
