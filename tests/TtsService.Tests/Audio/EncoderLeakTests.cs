@@ -1,13 +1,15 @@
 using System.Buffers;
 using TtsService.Audio;
+using TtsService.Audio.Decoders;
 using TtsService.Audio.Encoders;
+using TtsService.Audio.Native;
 
 namespace TtsService.Tests.Audio;
 
 /// <summary>
 /// Encoders free their native state (LAME, libFLAC) on Dispose and, when nobody disposed them, in
-/// their finalizers; AAC leaves no ffmpeg behind. (The 1,000-encode run with the resident size is in
-/// bench/AudioBench.) Not parallelised with other classes: it counts process-wide states.
+/// their SafeHandles' finalizers; AAC leaves no ffmpeg behind. (The 1,000-encode run with the resident
+/// size is in bench/AudioBench.) Not parallelised with other classes: it counts process-wide states.
 /// </summary>
 [Collection(nameof(EncoderLeakTests))]
 [CollectionDefinition(nameof(EncoderLeakTests), DisableParallelization = true)]
@@ -64,6 +66,48 @@ public sealed class EncoderLeakTests
         Collect();
         Assert.True(Mp3Encoder.LiveNativeStates - before < Math.Max(8, afterLoop / 10),
             $"{Mp3Encoder.LiveNativeStates - before} LAME states of 100 undisposed encoders survived a full collection");
+    }
+
+    /// <summary>
+    /// The native state is owned by a SafeHandle: a second Dispose frees nothing more (the counter
+    /// drops by exactly one), and a disposed encoder refuses audio instead of passing a freed pointer.
+    /// </summary>
+    [Theory]
+    [InlineData(AudioFormat.Mp3)]
+    [InlineData(AudioFormat.Flac)]
+    public void Disposing_twice_frees_once_and_a_disposed_encoder_throws(AudioFormat format)
+    {
+        Func<int> live = format == AudioFormat.Mp3 ? () => Mp3Encoder.LiveNativeStates : () => FlacEncoder.LiveNativeStates;
+        var output = new ArrayBufferWriter<byte>();
+        Collect();
+        var encoder = CreateAndEncode(format, output);
+        var before = live();
+        encoder.Dispose();
+        Assert.Equal(before - 1, live());
+        encoder.Dispose();
+        Assert.Equal(before - 1, live());
+        Assert.Throws<ObjectDisposedException>(() => encoder.Write(Audio, output));
+        Assert.Throws<ObjectDisposedException>(() => encoder.Complete(output));
+    }
+
+    /// <summary>The FLAC decoder deletes its libFLAC state whether the file decodes or is refused as corrupt.</summary>
+    [Fact]
+    public void Flac_decoding_frees_its_native_decoder()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using (var encoder = new AudioEncoderFactory().Create(AudioFormat.Flac, new EncoderOptions(24000, 1, Streaming: false, TotalSamples: Audio.Length)))
+        {
+            encoder.Write(Audio, output);
+            encoder.Complete(output);
+        }
+        var file = output.WrittenSpan.ToArray();
+        var budget = new DecodeBudget(new AudioDecodeLimits());
+        Collect();
+        var before = FlacDecoderHandle.Live;
+        Assert.Equal(Audio.Length, FlacDecoder.Decode(file, budget).Frames);
+        Assert.Equal(before, FlacDecoderHandle.Live);
+        Assert.Throws<Errors.UnprocessableException>(() => FlacDecoder.Decode(file[..(file.Length / 2)], budget));
+        Assert.Equal(before, FlacDecoderHandle.Live);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

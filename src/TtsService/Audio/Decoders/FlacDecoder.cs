@@ -49,23 +49,17 @@ internal static unsafe class FlacDecoder
             Input = file, Sink = new SampleSink(channels, (int)Math.Min(totalFrames > 0 ? totalFrames : long.MaxValue, 4096 + 2L * file.Length / channels)),
             Budget = budget, Channels = channels, SampleRate = rate,
         };
-        var handle = GCHandle.Alloc(state);
-        var decoder = FlacNative.FLAC__stream_decoder_new();
-        if (decoder == 0) { handle.Free(); throw new OutOfMemoryException("FLAC__stream_decoder_new failed."); }
-        try
+        // Disposing deletes the decoder, then frees the client GCHandle (delete may still call back).
+        using (var decoder = FlacDecoderHandle.Create())
         {
-            var init = FlacNative.FLAC__stream_decoder_init_stream(decoder, &OnRead, 0, 0, 0, 0, &OnWrite, 0, &OnError, GCHandle.ToIntPtr(handle));
+            var client = decoder.AllocClient(state, GCHandleType.Normal);
+            var init = FlacNative.FLAC__stream_decoder_init_stream(decoder, &OnRead, 0, 0, 0, 0, &OnWrite, 0, &OnError, client);
             if (init != 0) throw new InvalidOperationException($"FLAC decoder init failed (status {init}).");
             var ok = FlacNative.FLAC__stream_decoder_process_until_end_of_stream(decoder);
             if (state.TooLong) throw budget.TooLong(double.PositiveInfinity);
             if (state.Error is { } error) throw DecodeBudget.Corrupt("FLAC", error);
             if (ok == 0) throw DecodeBudget.Corrupt("FLAC", $"decoder state {FlacNative.FLAC__stream_decoder_get_state(decoder)}.");
             FlacNative.FLAC__stream_decoder_finish(decoder);
-        }
-        finally
-        {
-            FlacNative.FLAC__stream_decoder_delete(decoder);
-            handle.Free();
         }
         var frames = state.Sink.Frames;
         if (frames == 0) throw DecodeBudget.Corrupt("FLAC", "no audio frames.");

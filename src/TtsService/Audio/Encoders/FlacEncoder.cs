@@ -19,8 +19,9 @@ internal sealed unsafe class FlacEncoder : IAudioEncoder
     private const uint BlockSize = 2048;
 
     private readonly EncoderOptions _options;
-    private nint _encoder;
-    private GCHandle _self;
+    // Deleted by Dispose or, when nobody calls it, by the handle's own finalizer.
+    private readonly FlacEncoderHandle _encoder;
+    private readonly nint _self;
     private bool _initialised;
     private IBufferWriter<byte>? _output;
     private int[] _pcm = [];
@@ -32,9 +33,7 @@ internal sealed unsafe class FlacEncoder : IAudioEncoder
             throw new Errors.InvalidRequestException($"flac supports 1 to 8 channels, not {options.Channels}.", "response_format");
         NativeCodecLibrary.Flac.EnsureAvailable();
         _options = options;
-        _encoder = FlacNative.FLAC__stream_encoder_new();
-        if (_encoder == 0) throw new OutOfMemoryException("FLAC__stream_encoder_new failed.");
-        Interlocked.Increment(ref _liveNative);
+        _encoder = FlacEncoderHandle.Create();
         FlacNative.FLAC__stream_encoder_set_channels(_encoder, (uint)options.Channels);
         FlacNative.FLAC__stream_encoder_set_bits_per_sample(_encoder, 16);
         FlacNative.FLAC__stream_encoder_set_sample_rate(_encoder, (uint)options.SampleRate);
@@ -42,8 +41,8 @@ internal sealed unsafe class FlacEncoder : IAudioEncoder
         FlacNative.FLAC__stream_encoder_set_blocksize(_encoder, BlockSize);
         if (!options.Streaming && options.TotalSamples is { } total)
             FlacNative.FLAC__stream_encoder_set_total_samples_estimate(_encoder, (ulong)total);
-        // Weak: an undisposed encoder can still be finalized (and its native state freed).
-        _self = GCHandle.Alloc(this, GCHandleType.Weak);
+        // Weak: the handle must not keep an undisposed encoder alive, or neither would ever be finalized.
+        _self = _encoder.AllocClient(this, GCHandleType.Weak);
     }
 
     public AudioFormat Format => AudioFormat.Flac;
@@ -69,11 +68,11 @@ internal sealed unsafe class FlacEncoder : IAudioEncoder
 
     private void EnsureInitialised(IBufferWriter<byte> output)
     {
-        ObjectDisposedException.ThrowIf(_encoder == 0, this);
+        ObjectDisposedException.ThrowIf(_encoder.IsClosed, this);
         _output = output;
         if (_initialised) return;
         _initialised = true;
-        var status = FlacNative.FLAC__stream_encoder_init_stream(_encoder, &OnWrite, 0, 0, 0, GCHandle.ToIntPtr(_self));
+        var status = FlacNative.FLAC__stream_encoder_init_stream(_encoder, &OnWrite, 0, 0, 0, _self);
         if (status != 0) throw new InvalidOperationException($"FLAC encoder init failed (status {status}).");
     }
 
@@ -103,22 +102,12 @@ internal sealed unsafe class FlacEncoder : IAudioEncoder
         }
     }
 
-    private static int _liveNative;
-
     /// <summary>libFLAC encoders allocated and not yet deleted, process-wide (leak checks).</summary>
-    internal static int LiveNativeStates => Volatile.Read(ref _liveNative);
+    internal static int LiveNativeStates => FlacEncoderHandle.Live;
 
     public void Dispose()
     {
-        if (_encoder == 0) return;
         _output = null; // delete() finishes an unfinished stream; its frames go nowhere
-        FlacNative.FLAC__stream_encoder_delete(_encoder);
-        _encoder = 0;
-        Interlocked.Decrement(ref _liveNative);
-        if (_self.IsAllocated) _self.Free();
-        GC.SuppressFinalize(this);
+        _encoder.Dispose(); // idempotent: the handle deletes the encoder, then frees _self, once
     }
-
-    /// <summary>A response that forgot to dispose must not leak libFLAC's state.</summary>
-    ~FlacEncoder() => Dispose();
 }

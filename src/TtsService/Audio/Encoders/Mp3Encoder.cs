@@ -20,7 +20,8 @@ internal sealed unsafe class Mp3Encoder : IAudioEncoder
     private readonly int _channels;
     private readonly bool _writeInfoTag;
     private readonly ArrayBufferWriter<byte>? _held;
-    private nint _lame;
+    // Closed by Dispose or, when nobody calls it, by the handle's own finalizer.
+    private readonly LameHandle _lame;
     private byte[] _mp3Buffer = [];
 
     public Mp3Encoder(EncoderOptions options)
@@ -31,9 +32,7 @@ internal sealed unsafe class Mp3Encoder : IAudioEncoder
         _channels = options.Channels;
         _writeInfoTag = !options.Streaming;
         if (_writeInfoTag) _held = new ArrayBufferWriter<byte>();
-        _lame = LameNative.lame_init();
-        if (_lame == 0) throw new OutOfMemoryException("lame_init failed.");
-        Interlocked.Increment(ref _liveNative);
+        _lame = LameHandle.Create();
         LameNative.lame_set_in_samplerate(_lame, options.SampleRate);
         LameNative.lame_set_out_samplerate(_lame, options.SampleRate);
         LameNative.lame_set_num_channels(_lame, _channels);
@@ -53,7 +52,7 @@ internal sealed unsafe class Mp3Encoder : IAudioEncoder
 
     public void Write(ReadOnlySpan<float> samples, IBufferWriter<byte> output)
     {
-        ObjectDisposedException.ThrowIf(_lame == 0, this);
+        ObjectDisposedException.ThrowIf(_lame.IsClosed, this);
         var target = _held ?? output;
         // LAME accepts at most ~int.MaxValue; chunks keep its worst-case output bound small.
         const int chunk = 8192;
@@ -78,7 +77,7 @@ internal sealed unsafe class Mp3Encoder : IAudioEncoder
 
     public void Complete(IBufferWriter<byte> output)
     {
-        ObjectDisposedException.ThrowIf(_lame == 0, this);
+        ObjectDisposedException.ThrowIf(_lame.IsClosed, this);
         EnsureBuffer(7200);
         int written;
         fixed (byte* mp3 = _mp3Buffer) written = LameNative.lame_encode_flush(_lame, mp3, _mp3Buffer.Length);
@@ -107,20 +106,8 @@ internal sealed unsafe class Mp3Encoder : IAudioEncoder
         if (_mp3Buffer.Length < size) _mp3Buffer = new byte[Math.Max(size, 16384)];
     }
 
-    private static int _liveNative;
-
     /// <summary>LAME states allocated and not yet closed, process-wide (leak checks).</summary>
-    internal static int LiveNativeStates => Volatile.Read(ref _liveNative);
+    internal static int LiveNativeStates => LameHandle.Live;
 
-    public void Dispose()
-    {
-        if (_lame == 0) return;
-        LameNative.lame_close(_lame);
-        _lame = 0;
-        Interlocked.Decrement(ref _liveNative);
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>A response that forgot to dispose must not leak LAME's state.</summary>
-    ~Mp3Encoder() => Dispose();
+    public void Dispose() => _lame.Dispose(); // idempotent: the handle closes LAME's state once
 }
