@@ -35,10 +35,29 @@ public sealed partial class MisakiChinese(ChineseWordSegmenter segmenter, Pinyin
             }
             else
             {
-                sb.Append(english is null ? segment.Value : LatinWords().Replace(segment.Value, m => english(m.Value)));
+                AppendOther(sb, segment.Value, followedByChinese: segment.Index + segment.Length < text.Length);
             }
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Text between Chinese runs as misaki keeps it, but with Latin words through the English G2P and set
+    /// off by a space from the phonemes around them (misaki glues "我用iPhone" into one word).
+    /// </summary>
+    private void AppendOther(StringBuilder sb, string other, bool followedByChinese)
+    {
+        if (english is null) { sb.Append(other); return; }
+        var at = 0;
+        foreach (Match m in LatinWords().Matches(other))
+        {
+            sb.Append(other, at, m.Index - at);
+            if (sb.Length > 0 && !char.IsWhiteSpace(sb[^1])) sb.Append(' ');
+            sb.Append(english(m.Value));
+            at = m.Index + m.Length;
+            if (at < other.Length ? char.IsLetter(other[at]) : followedByChinese) sb.Append(' ');
+        }
+        sb.Append(other, at, other.Length - at);
     }
 
     /// <summary>misaki <c>word2ipa</c>: the word's syllables run together.</summary>
