@@ -1,6 +1,7 @@
 using TtsService.Errors;
 using TtsService.Text;
 using TtsService.Text.Chinese;
+using TtsService.Text.Japanese;
 using TtsService.Text.Phonemes;
 
 namespace TtsService.Inference.Kokoro;
@@ -10,6 +11,7 @@ namespace TtsService.Inference.Kokoro;
 /// misaki's symbols. Language codes and voices as hexgrad/kokoro's pipeline (and Kokoro-FastAPI) use
 /// them. Chinese ("z") goes through misaki's own pinyin route instead (<see cref="MisakiChinese"/>), as
 /// hexgrad/kokoro does: espeak's cmn voice reads tone digits and CJK it does not know in English.
+/// Japanese ("j") goes through misaki's cutlet route (<see cref="MisakiJapanese"/>, MeCab + UniDic).
 /// espeak's language-switch markers ("(en)", "(cmn)") never reach the phonemes.
 /// English words found in misaki's lexicon (<see cref="MisakiLexicon"/>, when its files are there) take
 /// its phonemes; the rest of the text goes through espeak-ng as one run, so punctuation stays in place.
@@ -30,9 +32,36 @@ public sealed partial class KokoroG2P(IPhonemizer phonemizer, MisakiLexicon? lex
     private MisakiChinese Chinese => LazyInitializer.EnsureInitialized(ref _chinese,
         () => new MisakiChinese(ChineseWordSegmenter.Shared, Pinyin.Shared, english: t => Phonemize(t, "a")));
 
+    private MisakiJapanese? _japanese;
+    private string? _japaneseError;
+    private readonly Lock _japaneseGate = new();
+
+    /// <summary>
+    /// misaki's Japanese G2P over MeCab + UniDic, built on first use; without them Japanese is a 503 that
+    /// says what to install, never espeak's reading of kanji as "Chinese letter".
+    /// </summary>
+    private MisakiJapanese Japanese
+    {
+        get
+        {
+            lock (_japaneseGate)
+            {
+                if (_japanese is null && _japaneseError is null)
+                {
+                    var tagger = MecabTagger.TryCreate(MecabTagger.DefaultDictionary, out _japaneseError);
+                    if (tagger is not null) _japanese = new MisakiJapanese(tagger, english: t => Phonemize(t, "a"));
+                }
+                return _japanese ?? throw new BackendUnavailableException(
+                    $"Japanese (lang_code 'j') needs MeCab with UniDic: {_japaneseError}. Install the Debian packages libmecab2 and unidic-mecab (scripts/install-deps.sh does).",
+                    "lang_code", "language_unavailable");
+            }
+        }
+    }
+
     public string Phonemize(string text, string langCode)
     {
         if (langCode == "z") return Chinese.Phonemize(text);
+        if (langCode == "j") return Japanese.Phonemize(text);
         if (!EspeakVoices.TryGetValue(langCode, out var voice))
             throw new InvalidRequestException($"lang_code '{langCode}' is not supported; use one of {string.Join(", ", EspeakVoices.Keys)}.", "lang_code", "invalid_lang_code");
         var english = langCode is "a" or "b";
