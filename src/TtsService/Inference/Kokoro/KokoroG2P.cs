@@ -93,11 +93,12 @@ public sealed partial class KokoroG2P(IPhonemizer phonemizer, MisakiLexicon? lex
 
     /// <summary>
     /// espeak-ng marks a word it reads in another language with "(en)" … "(es)" (in IPA mode it cannot be
-    /// told not to); Kokoro would read the letters. The marks go, the switched word's phonemes stay.
+    /// told not to), with the tie character inside when ties are asked for ("(^e^n)"); Kokoro would read the
+    /// letters. The marks go, the switched word's phonemes stay.
     /// </summary>
     public static string WithoutLanguageSwitches(string ipa) => ipa.Contains('(') ? LanguageSwitch().Replace(ipa, "") : ipa;
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\([a-z]{2,3}(?:-[a-z0-9]+)*\)", System.Text.RegularExpressions.RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    [System.Text.RegularExpressions.GeneratedRegex(@"\(\^?(?:[a-z]\^?){2,3}(?:-\^?(?:[a-z0-9]\^?)+)*\)", System.Text.RegularExpressions.RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial System.Text.RegularExpressions.Regex LanguageSwitch();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\p{L}'’\-])\p{L}[\p{L}'’]*(?![\p{L}'’\-])", System.Text.RegularExpressions.RegexOptions.None, matchTimeoutMilliseconds: 1000)]
