@@ -100,6 +100,18 @@ public sealed class CjkSpeechTests : IClassFixture<KokoroStandinModels>, IDispos
         Assert.Contains("unidic-mecab", error);
     }
 
+    /// <summary>Without MeCab + UniDic, Japanese is a 503 that says what to install, not espeak's guesses.</summary>
+    [Fact]
+    public void Japanese_without_unidic_is_a_503_naming_the_packages()
+    {
+        var g2p = new KokoroG2P(new TtsService.Text.Espeak.EspeakPhonemizer(), unidicDir: "/nonexistent/unidic");
+        var error = Assert.Throws<TtsService.Errors.BackendUnavailableException>(() => g2p.Phonemize("こんにちは", "j"));
+        Assert.Equal(503, error.Status);
+        Assert.Equal("lang_code", error.Param);
+        Assert.Contains("unidic-mecab", error.Message);
+        Assert.Contains("libmecab2", error.Message);
+    }
+
     public void Dispose()
     {
         _client.Dispose();

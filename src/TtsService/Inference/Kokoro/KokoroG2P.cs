@@ -16,7 +16,8 @@ namespace TtsService.Inference.Kokoro;
 /// English words found in misaki's lexicon (<see cref="MisakiLexicon"/>, when its files are there) take
 /// its phonemes; the rest of the text goes through espeak-ng as one run, so punctuation stays in place.
 /// </summary>
-public sealed partial class KokoroG2P(IPhonemizer phonemizer, MisakiLexicon? lexicon = null) : IKokoroG2P
+/// <param name="unidicDir">UniDic for MeCab (Japanese); Debian's <c>unidic-mecab</c> location by default.</param>
+public sealed partial class KokoroG2P(IPhonemizer phonemizer, MisakiLexicon? lexicon = null, string unidicDir = MecabTagger.DefaultDictionary) : IKokoroG2P
 {
     public static readonly IReadOnlyDictionary<string, string> EspeakVoices = new Dictionary<string, string>
     {
@@ -48,7 +49,7 @@ public sealed partial class KokoroG2P(IPhonemizer phonemizer, MisakiLexicon? lex
             {
                 if (_japanese is null && _japaneseError is null)
                 {
-                    var tagger = MecabTagger.TryCreate(MecabTagger.DefaultDictionary, out _japaneseError);
+                    var tagger = MecabTagger.TryCreate(unidicDir, out _japaneseError);
                     if (tagger is not null) _japanese = new MisakiJapanese(tagger, english: t => Phonemize(t, "a"));
                 }
                 return _japanese ?? throw new BackendUnavailableException(
