@@ -24,7 +24,13 @@ namespace TtsService.Text.Japanese;
 public sealed partial class MisakiJapanese(MecabTagger tagger, Func<string, string>? english = null)
 {
     private static readonly Lazy<Dictionary<string, string>> Kana = new(LoadKana);
-    private static readonly Lazy<HashSet<string>> Words = new(LoadWords);
+    private static readonly Lazy<WordList> Words = new(LoadWords);
+
+    private sealed class WordList(HashSet<string> words)
+    {
+        public int MaxLength { get; } = words.Count == 0 ? 0 : words.Max(w => w.Length);
+        public bool Contains(string s) => words.Contains(s);
+    }
 
     private const int KanaClass = 6, SymbolClass = 3, KatakanaClass = 7;
 
@@ -74,20 +80,32 @@ public sealed partial class MisakiJapanese(MecabTagger tagger, Func<string, stri
         return new string(chars);
     }
 
-    /// <summary>cutlet <c>_romaji_tokens</c>, first half: join runs of one class that form a listed word.</summary>
+    /// <summary>
+    /// cutlet <c>_romaji_tokens</c>, first half: from each word, the longest run of words of its class that
+    /// together form a listed word is joined. Only runs no longer than the longest listed word are tried
+    /// (cutlet tries every run to the end of the class, which is the whole sentence for known words; the result
+    /// is the same, without the cubic cost on long texts).
+    /// </summary>
     private static List<Word> Group(List<Word> words)
     {
+        var list = Words.Value;
         var grouped = new List<Word>();
         var i = 0;
         while (i < words.Count)
         {
-            var z = i + 1;
-            while (z < words.Count && words[z].CharType == words[i].CharType) z++;
-            var j = -1;
-            for (var end = z; end > i; end--)
+            var candidates = new List<int>();
+            var length = 0;
+            for (var end = i + 1; end <= words.Count && words[end - 1].CharType == words[i].CharType; end++)
             {
-                if (!Words.Value.Contains(string.Concat(words.Skip(i).Take(end - i).Select(w => w.Surface)))) continue;
-                j = end;
+                length += words[end - 1].Surface.Length;
+                if (length > list.MaxLength) break;
+                candidates.Add(end);
+            }
+            var j = -1;
+            for (var c = candidates.Count - 1; c >= 0; c--)
+            {
+                if (!list.Contains(string.Concat(words.Skip(i).Take(candidates[c] - i).Select(w => w.Surface)))) continue;
+                j = candidates[c];
                 break;
             }
             if (j < 0) { grouped.Add(words[i]); i++; continue; }
@@ -194,14 +212,14 @@ public sealed partial class MisakiJapanese(MecabTagger tagger, Func<string, stri
         return table;
     }
 
-    private static HashSet<string> LoadWords()
+    private static WordList LoadWords()
     {
         using var stream = typeof(MisakiJapanese).Assembly.GetManifestResourceStream("TtsService.Text.Japanese.ja_words.txt.gz")
             ?? throw new InvalidOperationException("The embedded word list (Text/Japanese/ja_words.txt.gz) is missing from the build.");
         using var reader = new StreamReader(new GZipStream(stream, CompressionMode.Decompress), Encoding.UTF8);
         var words = new HashSet<string>(150_000, StringComparer.Ordinal);
         while (reader.ReadLine() is { } line) words.Add(line.Trim());
-        return words;
+        return new WordList(words);
     }
 
     [GeneratedRegex("[〜～](?=[0-9])")]

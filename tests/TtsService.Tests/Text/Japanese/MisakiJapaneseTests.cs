@@ -75,6 +75,25 @@ public sealed class MisakiJapaneseTests
     }
 
     /// <summary>
+    /// /dev/phonemize hands the whole input (up to max_input_chars) to the G2P at once; cutlet's word grouping
+    /// tries every run of same-class words, which on 10,000 characters of known words would be cubic. Joining only
+    /// runs as long as the longest listed word keeps it linear and gives the same words.
+    /// </summary>
+    [SkippableFact]
+    public void Long_text_is_linear()
+    {
+        Skip.If(Tagger is null, $"MeCab + UniDic not installed: {Error}");
+        var g2p = new MisakiJapanese(Tagger!);
+        const string sentence = "先生はパソコンを使っています。";
+        var one = g2p.Phonemize(sentence);
+        var text = string.Concat(Enumerable.Repeat(sentence, 700)); // 10,500 characters
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var all = g2p.Phonemize(text);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"{watch.Elapsed.TotalSeconds:F1} s");
+        Assert.StartsWith(one + " ", all);
+    }
+
+    /// <summary>
     /// misaki/num2kana.py <c>Convert</c> worked by hand: 1500 → len_four standalone: 1 → せん, then len_three("500")
     /// → ご + ひゃく; 300 → さんびゃく; 8000 → はっせん; 12345 → len_x: いち まん + len_four("2345", not alone)
     /// → に せん さんびゃく よん じゅう ご; 10000000 → len_four("1000", not alone) → いっせん + まん;
