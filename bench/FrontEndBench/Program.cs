@@ -37,6 +37,7 @@ var seconds = watch.Elapsed.TotalSeconds / runs;
 Console.WriteLine($"normalize: {seconds * 1000:F1} ms per run, {text.Length / seconds:N0} chars/s (output {outputLength:N0} chars)");
 
 FullFrontEnd(text);
+ChineseAndJapanese();
 
 Console.WriteLine("adversarial inputs (100 KB each):");
 foreach (var unit in new[] { "1,", "a.", "1.", "1:", "1/", "1-", "@a", "a@", "www.a", "(5", "$1", "I ", "http://a.", "+1 " })
@@ -87,6 +88,58 @@ static void FullFrontEnd(string text)
         Console.WriteLine($"estimate with the real model at RTF {realModelRtf} (assumed, CPU): front end share {100 * frontSeconds / (frontSeconds + realModelSeconds):F2}% of {realModelSeconds:F0} s");
     }
     finally { Directory.Delete(models, recursive: true); }
+}
+
+// Chinese (misaki's route for Kokoro, and ZipVoice's tokens) and Japanese (misaki's cutlet route) on ~20,000
+// characters each: first-use cost (dictionaries loading), managed memory they keep, then throughput.
+static void ChineseAndJapanese()
+{
+    string[] chinese =
+    [
+        "你好，今天天气很好。", "我们去银行取钱，然后在街上行走。", "今天是2024年3月15日，价格是3.5元。",
+        "增长了50%，大约3/4的人同意。", "他说：“我们走吧；天黑了。”", "中华人民共和国成立了。", "我用iPhone打电话。",
+    ];
+    string[] japanese =
+    [
+        "こんにちは、今日はいい天気です。", "東京タワーに行きました。", "この本は1500円でした。",
+        "すみません、駅はどこですか？", "先生はパソコンを使っています。", "ちょっと待ってください。",
+    ];
+    var g2p = new KokoroG2P(new EspeakPhonemizer());
+    Load("pypinyin dictionary", () => TtsService.Text.Chinese.PinyinDictionary.Shared);
+    Load("jieba dictionary", () => TtsService.Text.Chinese.ChineseWordSegmenter.Shared.Cut("你好"));
+    Measure("Chinese, Kokoro (misaki zh)", chinese, t => g2p.Phonemize(t, "z"));
+    var pinyin = TtsService.Text.Chinese.Pinyin.Shared;
+    Measure("Chinese, ZipVoice pinyin (jieba + tone sandhi)", chinese,
+        t => string.Join(' ', pinyin.LazyPinyin(TtsService.Text.Chinese.ChineseWordSegmenter.Shared.Cut(TtsService.Text.Chinese.ChineseNumbers.Transform(t)), toneSandhi: true)));
+    if (TtsService.Text.Japanese.MecabTagger.TryCreate(TtsService.Text.Japanese.MecabTagger.DefaultDictionary, out var error) is null)
+        Console.WriteLine($"Japanese: skipped ({error})");
+    else
+        Measure("Japanese, Kokoro (misaki ja, MeCab + UniDic)", japanese, t => g2p.Phonemize(t, "j"));
+
+    static void Load(string name, Func<object> load)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var watch = Stopwatch.StartNew();
+        GC.KeepAlive(load());
+        Console.WriteLine($"{name}: loaded in {watch.Elapsed.TotalMilliseconds:F0} ms, {(GC.GetTotalMemory(forceFullCollection: true) - before) / 1048576.0:F0} MB kept");
+    }
+
+    static void Measure(string name, string[] sentences, Func<string, string> phonemize)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var watch = Stopwatch.StartNew();
+        phonemize(sentences[0]); // first use: dictionaries load
+        var firstUse = watch.Elapsed.TotalMilliseconds;
+        var kept = GC.GetTotalMemory(forceFullCollection: true) - before;
+        var chars = 0;
+        var count = 0;
+        foreach (var s in sentences) phonemize(s); // warm up
+        watch.Restart();
+        while (chars < 20_000)
+            foreach (var s in sentences) { phonemize(s); chars += s.Length; count++; }
+        var seconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"{name}: first use {firstUse:F0} ms, {kept / 1048576.0:F0} MB kept; {chars / seconds:N0} chars/s, {seconds * 1000 / count:F2} ms per sentence");
+    }
 }
 
 static string MixedText(int targetChars)

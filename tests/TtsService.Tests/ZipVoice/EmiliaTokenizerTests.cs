@@ -87,11 +87,12 @@ public sealed class EmiliaTokenizerTests
     }
 
     [Fact]
-    public void Chinese_without_a_lexicon_is_skipped_not_guessed()
+    public void Chinese_without_a_lexicon_uses_the_pinyin_engine()
     {
+        // k2-fsa/ZipVoice EmiliaTokenizer.tokenize_ZH on "你好," (upstream's output, see ZipVoiceChineseTokensTests).
         var tokenizer = new EmiliaTokenizer(Tokens, new EspeakPhonemizer(), lexicon: null);
-        Assert.False(tokenizer.HandlesChinese);
-        Assert.Equal([","], tokenizer.TextToTokens("你好，"));
+        Assert.Equal("pypinyin + jieba", tokenizer.ChineseSource);
+        Assert.Equal(["n0", "i2", "h0", "ao3", ","], tokenizer.TextToTokens("你好，"));
     }
 
     [SkippableFact]

@@ -191,7 +191,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
                 path => _vocoders.GetOrAdd(path, p => new VocosVocoder(p, _sessions)), _logger);
             _logger.LogInformation("ZipVoice {Variant} ready from {Dir} ({Layout}): feat_dim {FeatDim}, {Tokens} tokens, Chinese: {Chinese}, device state: {Device}",
                 model, files.Directory, files.IsSherpaPack ? "sherpa-onnx pack" : "ZipVoice export", variant.Metadata.FeatDim,
-                variant.Tokenizer.Tokens.Count, variant.Tokenizer.HandlesChinese ? "lexicon.txt" : "no lexicon.txt, skipped", variant.Sampler.OnDevice ? "CUDA" : "host");
+                variant.Tokenizer.Tokens.Count, variant.Tokenizer.ChineseSource, variant.Sampler.OnDevice ? "CUDA" : "host");
             return (variant, null);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException

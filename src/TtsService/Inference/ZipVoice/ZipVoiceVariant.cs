@@ -104,7 +104,9 @@ public sealed class ZipVoiceVariant : IDisposable
     {
         if (files.ModelJson is not null) CheckModelJson(files.ModelJson);
         var tokens = ZipVoiceTokens.Load(files.Tokens);
-        var lexicon = files.Lexicon is null ? null : PinyinLexicon.Load(files.Lexicon);
+        // Chinese comes from the tokenizer's own pypinyin route, as upstream's; a sherpa pack's lexicon.txt
+        // (pypinyin output flattened into a word list, cut by longest match) is not needed.
+        PinyinLexicon? lexicon = null;
         var model = new ZipVoiceModel(files.TextEncoder, files.Decoder, sessions);
         try
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using TtsService.Text;
+using TtsService.Text.Chinese;
 using TtsService.Text.Espeak;
 
 namespace TtsService.Inference.ZipVoice.Tokenizer;
@@ -11,7 +12,10 @@ namespace TtsService.Inference.ZipVoice.Tokenizer;
 /// Chinese / English / <c>&lt;pinyin&gt;</c> / <c>[tag]</c> segments exactly as <c>get_segment</c> does,
 /// then English → espeak-ng en-us IPA as piper_phonemize's <c>phonemize_espeak</c> returns it (one
 /// token per code point, NFD, clause punctuation appended), Chinese → pinyin initials ("n0") and
-/// tone-3 finals ("i3"). Tokens missing from tokens.txt are dropped with a debug log.
+/// tone-3 finals ("i3") as <c>tokenize_ZH</c> makes them: cn2an numerals, jieba words, pypinyin with
+/// tone sandhi (<see cref="Pinyin"/>, <see cref="ToneSandhi"/>), so no lexicon.txt is needed. A
+/// <see cref="PinyinLexicon"/> (a sherpa-onnx pack's lexicon.txt) can still be passed to use instead.
+/// Tokens missing from tokens.txt are dropped with a debug log.
 /// </summary>
 public sealed partial class EmiliaTokenizer
 {
@@ -29,7 +33,8 @@ public sealed partial class EmiliaTokenizer
     }
 
     public ZipVoiceTokens Tokens => _tokens;
-    public bool HandlesChinese => _lexicon is not null;
+    /// <summary>Where Chinese readings come from (for the start-up log).</summary>
+    public string ChineseSource => _lexicon is null ? "pypinyin + jieba" : "lexicon.txt";
 
     /// <summary>Token strings of <paramref name="text"/> (upstream <c>texts_to_tokens</c>), OOV ones included.</summary>
     public List<string> TextToTokens(string text)
@@ -137,6 +142,22 @@ public sealed partial class EmiliaTokenizer
 
     private List<string> TokenizeChinese(string segment)
     {
+        if (_lexicon is not null) return TokenizeChineseWithLexicon(segment, _lexicon);
+        // tokenize_ZH: ChineseTextNormalizer (cn2an an2cn), jieba.cut, lazy_pinyin(TONE3, tone_sandhi,
+        // neutral 5); a valid tone-3 syllable splits into initial + final, anything else is a token as is.
+        var words = ChineseWordSegmenter.Shared.Cut(ChineseNumbers.Transform(segment));
+        var phones = new List<string>();
+        foreach (var x in Pinyin.Shared.LazyPinyin(words, toneSandhi: true))
+        {
+            if (IsTone3Pinyin(x)) phones.AddRange(SeparatePinyin(x));
+            else phones.Add(x);
+        }
+        return phones;
+    }
+
+    /// <summary>Chinese through a sherpa-onnx lexicon.txt: forward maximum matching over its words.</summary>
+    private List<string> TokenizeChineseWithLexicon(string segment, PinyinLexicon lexicon)
+    {
         var phones = new List<string>();
         var i = 0;
         while (i < segment.Length)
@@ -145,12 +166,7 @@ public sealed partial class EmiliaTokenizer
             {
                 var start = i;
                 while (i < segment.Length && IsChinese(segment[i])) i++;
-                if (_lexicon is null)
-                {
-                    _logger?.LogWarning("Chinese text skipped: this ZipVoice model directory has no lexicon.txt (character → pinyin table)");
-                    continue;
-                }
-                phones.AddRange(_lexicon.ToPhones(segment[start..i], c => _logger?.LogDebug("No pinyin for {Character}; skipped", c)));
+                phones.AddRange(lexicon.ToPhones(segment[start..i], c => _logger?.LogDebug("No pinyin for {Character}; skipped", c)));
             }
             else if (char.IsWhiteSpace(segment[i]))
             {
