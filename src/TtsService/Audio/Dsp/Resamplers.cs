@@ -49,6 +49,14 @@ public sealed class TorchaudioSincResampler : IMonoResampler
 {
     private const int LowpassFilterWidth = 6;
     private const double Rolloff = 0.99;
+    /// <summary>
+    /// Rates with a small gcd (44056 → 24000: 3000 filters of 5531 taps) make the filter bank huge, and
+    /// an upload can name any rate; past this many taps a Speex resampler (quality 10) stands in.
+    /// Every common rate (8–192 kHz in the usual steps) stays far below it.
+    /// </summary>
+    internal const long MaxKernelTaps = 1 << 20;
+
+    private static readonly SpeexMonoResampler Fallback = new(10);
 
     public string Name => "torchaudio sinc (hann, width 6)";
 
@@ -86,6 +94,8 @@ public sealed class TorchaudioSincResampler : IMonoResampler
         if (inRate == outRate) return (float[])input.Clone();
         var gcd = (int)System.Numerics.BigInteger.GreatestCommonDivisor(inRate, outRate);
         int orig = inRate / gcd, @new = outRate / gcd;
+        var widthEstimate = (long)Math.Ceiling(LowpassFilterWidth * orig / (Math.Min(orig, @new) * Rolloff));
+        if ((long)@new * (2 * widthEstimate + orig) > MaxKernelTaps) return Fallback.Resample(input, inRate, outRate);
         var (kernels, width) = Kernels(inRate, outRate);
         var taps = kernels[0].Length;
         var length = (int)Math.Ceiling((double)@new * input.Length / orig);
