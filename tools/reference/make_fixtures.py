@@ -244,12 +244,21 @@ def make_features(w: Writer):
         extractor64.fbank = extractor64.fbank.double()
         wav64 = load_prompt_wav(str(w.out / wav_rel), sampling_rate=24000).double()
         logmel64 = extractor64.extract(rms_norm(wav64, TARGET_RMS)[0], sampling_rate=24000)
+        # And with torch's Hann window replaced by the same float32 recipe with a correctly rounded
+        # cos (ATen's vectorised cos is off by one ulp in ~3% of entries): how far the reference
+        # itself moves under one-ulp window differences, which no other implementation can avoid.
+        extractor_w = VocosFbank()
+        n = torch.arange(1024, dtype=torch.float32) * torch.tensor(2 * math.pi / 1024, dtype=torch.float32)
+        window = (torch.cos(n.double()).float() * -0.5 + 0.5).float()
+        extractor_w.fbank.spectrogram.window.copy_(window)
+        logmel_w = extractor_w.extract(normed, sampling_rate=24000)
         out.append({
             "name": name, "what": what, "wav": wav_rel, "source_rate": rate,
             "channels": 1 if samples.ndim == 1 else samples.shape[1],
             "prompt_rms": float(prompt_rms),
             "log_mel": w.npy(f"features/{name}.logmel.npy", logmel.numpy()),
             "log_mel_float64": w.npy(f"features/{name}.logmel64.npy", logmel64.numpy()),
+            "log_mel_window_ulp": w.npy(f"features/{name}.logmel_window.npy", logmel_w.numpy()),
             "frames": int(logmel.shape[0]),
         })
     w.manifest["features"] = out

@@ -25,8 +25,10 @@ public class ZipVoiceNumericsReferenceTests
     /// infer_zipvoice*.py's prompt path: load_prompt_wav (torchaudio.load, then torchaudio's Resample
     /// to 24 kHz), rms_norm to 0.1, VocosFbank().extract. Ours: PromptAudioDecoder (to 24 kHz mono),
     /// ZipVoiceAudio.RmsNormalize, MelSpectrogram.Extract. The log-mel must agree within 1e-3 (the model
-    /// sees it × feat_scale 0.1). Where float32 rounding alone moves the reference's own value by more
-    /// (bins some 100 dB under the frame's peak: the fixture has the float64 figure), twice that is allowed on top.
+    /// sees it × feat_scale 0.1). Bins some 100 dB under a frame's peak are ill-conditioned: float32
+    /// rounding moves the reference's own value there by more. The fixture measures how much (the same
+    /// extractor in float64, and with its Hann window off by one ulp in the entries where ATen's cos is
+    /// not correctly rounded), and twice the larger of the two is allowed on top of 1e-3.
     /// </summary>
     [Theory]
     [MemberData(nameof(FeatureCases))]
@@ -55,14 +57,15 @@ public class ZipVoiceNumericsReferenceTests
         var mel = new MelSpectrogram().Extract(normalized, out var frames);
         var (shape, expected) = ReferenceFixtures.Npy(c.GetProperty("log_mel").GetString()!);
         var (_, exact) = ReferenceFixtures.Npy(c.GetProperty("log_mel_float64").GetString()!);
+        var (_, windowUlp) = ReferenceFixtures.Npy(c.GetProperty("log_mel_window_ulp").GetString()!);
         Assert.Equal([c.GetProperty("frames").GetInt32(), 100], shape);
         Assert.Equal(shape[0], frames);
         var over = 0;
         for (var i = 0; i < expected.Length; i++)
         {
-            var allowed = 1e-3 + 2 * Math.Abs(expected[i] - exact[i]);
+            var allowed = 1e-3 + 2 * Math.Max(Math.Abs(expected[i] - exact[i]), Math.Abs(expected[i] - windowUlp[i]));
             var d = Math.Abs(mel[i] - expected[i]);
-            Assert.True(d <= allowed, $"{name} log-mel [{i / 100}, {i % 100}]: ours {mel[i]}, reference {expected[i]} (float64 {exact[i]}), |d| {d:E3} > {allowed:E3}");
+            Assert.True(d <= allowed, $"{name} log-mel [{i / 100}, {i % 100}]: ours {mel[i]}, reference {expected[i]} (float64 {exact[i]}, window ±1 ulp {windowUlp[i]}), |d| {d:E3} > {allowed:E3}");
             if (d > 1e-3) over++;
         }
         // Only a handful of the quietest bins may need the float32 allowance.
