@@ -56,20 +56,20 @@ public class ZipVoiceNumericsReferenceTests
 
         var mel = new MelSpectrogram().Extract(normalized, out var frames);
         var (shape, expected) = ReferenceFixtures.Npy(c.GetProperty("log_mel").GetString()!);
-        var (_, exact) = ReferenceFixtures.Npy(c.GetProperty("log_mel_float64").GetString()!);
-        var (_, windowUlp) = ReferenceFixtures.Npy(c.GetProperty("log_mel_window_ulp").GetString()!);
+        var (_, conditioning) = ReferenceFixtures.Npy(c.GetProperty("log_mel_conditioning").GetString()!);
         Assert.Equal([c.GetProperty("frames").GetInt32(), 100], shape);
         Assert.Equal(shape[0], frames);
         var over = 0;
         for (var i = 0; i < expected.Length; i++)
         {
-            var allowed = 1e-3 + 2 * Math.Max(Math.Abs(expected[i] - exact[i]), Math.Abs(expected[i] - windowUlp[i]));
+            var allowed = 1e-3 + 2 * conditioning[i];
             var d = Math.Abs(mel[i] - expected[i]);
-            Assert.True(d <= allowed, $"{name} log-mel [{i / 100}, {i % 100}]: ours {mel[i]}, reference {expected[i]} (float64 {exact[i]}, window ±1 ulp {windowUlp[i]}), |d| {d:E3} > {allowed:E3}");
+            Assert.True(d <= allowed, $"{name} log-mel [{i / 100}, {i % 100}]: ours {mel[i]}, reference {expected[i]} (moves by {conditioning[i]:E2} under float32 rounding), |d| {d:E3} > {allowed:E3}");
             if (d > 1e-3) over++;
         }
         // Only a handful of the quietest bins may need the float32 allowance.
         Assert.True(over <= expected.Length / 200, $"{name}: {over} of {expected.Length} values differ by more than 1e-3");
+        Console.WriteLine($"{name}: {frames} frames, {over} of {expected.Length} log-mel values beyond 1e-3");
     }
 
     /// <summary>zipvoice/models/modules/solver.py get_time_steps, float32 as PyTorch computes it, to 1e-7 (in fact bit for bit).</summary>
