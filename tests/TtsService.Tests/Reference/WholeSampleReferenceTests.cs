@@ -71,7 +71,11 @@ public class WholeSampleReferenceTests
         var prompt = new ZipVoiceBackend.PromptFeatures(promptFeatures, promptFrames, (float)c.GetProperty("prompt_rms").GetDouble(), 0.5);
         var wav = ZipVoiceBackend.Synthesize(variant, prompt, promptIds, textIds, speed, options, CancellationToken.None);
         ZipVoiceAudio.ClampAndRestoreLevel(wav, prompt.Rms);
-        var waveError = ReferenceFixtures.AssertClose(Array("waveform"), wav, 1e-3, $"{name} waveform");
+        // The random-weight vocoder speaks softly (peak ~0.03 here), so 1e-3 is also required relative to the peak.
+        var referenceWave = Array("waveform");
+        var peak = referenceWave.Max(Math.Abs);
+        Assert.True(peak > 1e-3, $"the reference waveform is nearly silent (peak {peak})");
+        var waveError = ReferenceFixtures.AssertClose(referenceWave, wav, Math.Min(1e-3, 1e-3 * peak), $"{name} waveform");
         Console.WriteLine($"{name}: max |features − reference| {featureError:E2}, max |waveform − reference| {waveError:E2}");
     }
 }
