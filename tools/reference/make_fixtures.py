@@ -24,14 +24,18 @@ only one of them is ever called: lhotse.utils.compute_num_frames, which VocosFba
 and which is re-stated below from lhotse-speech/lhotse a79cc864 lhotse/utils.py.
 
 What it writes (float32 .npy, plus manifest.json describing every case):
-  features/  prompt WAVs and ZipVoice's prompt features: load_prompt_wav (torchaudio.load +
-             torchaudio Resample to 24 kHz), rms_norm(target 0.1), VocosFbank().extract, x feat_scale 0.1
-  timesteps  get_time_steps for several num_step / t_shift
+  features/  prompt WAVs and ZipVoice's prompt log-mel: load_prompt_wav (torchaudio.load +
+             torchaudio Resample to 24 kHz), rms_norm(target 0.1), VocosFbank().extract (the model then
+             gets it x feat_scale 0.1); plus, per value, how far float32 rounding moves the reference
+             itself (float64 run, Hann window off by one ulp), which the tests allow on top of 1e-3
+  timesteps  get_time_steps for several num_step / t_shift (in manifest.json)
   istft/     Vocos ISTFTHead's last step (S = mag·(x + i·y), ISTFT padding "center") on given mag, x, y
-  kokoro_style_rows.json  which voice-pack row, pad ids and speed KPipeline/KModel use per phoneme count
+  kokoro_style_rows (in manifest.json)  which voice-pack row, ids with pads and speed KPipeline/KModel
+             hand the network per phoneme count (the network modules are stand-ins: only the calls matter)
   whole/     (with --realshape) infer_zipvoice_onnx.sample() on the realshape random-weight ZipVoice and
              ZipVoice-Distill (rebuilt in PyTorch from the realshape seed) with a saved initial noise,
              then Vocos (rebuilt likewise) to the waveform, clamp and the prompt-RMS rule.
+             About 20 minutes on two busy cores; --only features timesteps istft kokoro skips it.
 """
 import argparse
 import json
