@@ -132,7 +132,12 @@ def install_stand_ins():
     stub("lhotse.features.base", FeatureExtractor=_FeatureExtractor, register_extractor=lambda cls: cls)
     stub_any("lhotse.dataset.sampling.base")
     stub("lhotse", CutSet=_Anything)
-    for name in ["onnxruntime", "onnxruntime.quantization", "huggingface_hub", "pydub", "pydub.silence",
+    try:  # Debian's python3-pydub: needed only for the remove_silence case
+        import pydub.silence  # noqa: F401
+    except ImportError:
+        stub_any("pydub")
+        stub_any("pydub.silence")
+    for name in ["onnxruntime", "onnxruntime.quantization", "huggingface_hub",
                  "safetensors", "safetensors.torch", "jieba", "pypinyin", "pypinyin.contrib.tone_convert",
                  "piper_phonemize", "scipy", "scipy.signal", "misaki", "misaki.en", "misaki.espeak",
                  "encodec", "transformers"]:
@@ -267,6 +272,31 @@ def make_features(w: Writer):
             "frames": int(logmel.shape[0]),
         })
     w.manifest["features"] = out
+
+
+def make_prompt_pipeline(w: Writer):
+    """generate_sentence's prompt path (infer_zipvoice.py / infer_zipvoice_onnx.py):
+    load_prompt_wav, remove_silence(only_edge=False, trail_sil=200) (pydub, through int16),
+    rms_norm, VocosFbank().extract, on a 24 kHz prompt with edge silence and a 2.5 s pause."""
+    from zipvoice.utils.feature import VocosFbank
+    from zipvoice.utils.infer import load_prompt_wav, remove_silence, rms_norm
+
+    speech, rate = espeak_speech("Calm water, quiet lake.")
+    speech = to_rate(speech, rate, 24000)[: int(0.3 * 24000)]
+    speech = speech * (0.02 / np.sqrt(np.mean(speech ** 2)))
+    hiss = np.random.default_rng(3).normal(0, 1e-4, 24000 * 4)
+    # 0.3 s lead, speech, a 2.5 s pause (split_on_silence keeps 1 s on each side), speech, 0.3 s tail
+    x = np.concatenate([hiss[:7200], speech, hiss[7200:67200], speech[::-1], hiss[67200:74400]])
+    write_wav(w.out / "pipeline/prompt_pauses.wav", x, 24000)
+    wav = load_prompt_wav(str(w.out / "pipeline/prompt_pauses.wav"), sampling_rate=24000)
+    trimmed = remove_silence(wav, 24000, only_edge=False, trail_sil=200)
+    normed, prompt_rms = rms_norm(trimmed, TARGET_RMS)
+    logmel = VocosFbank().extract(normed, sampling_rate=24000)
+    w.manifest["prompt_pipeline"] = [{
+        "name": "prompt_pauses", "wav": "pipeline/prompt_pauses.wav", "source_samples": int(wav.shape[1]),
+        "trimmed_samples": int(trimmed.shape[1]), "prompt_rms": float(prompt_rms), "frames": int(logmel.shape[0]),
+        "log_mel": w.npy("pipeline/prompt_pauses.logmel.npy", logmel.numpy()),
+    }]
 
 
 # --------------------------------------------------------------------------- 2. time steps
@@ -540,7 +570,7 @@ def main():
     ap.add_argument("--realshape", help="folder of the realshape models (make.sh's OUT); omit to skip the whole-sample cases")
     ap.add_argument("--seed", type=int, default=1234, help="the realshape SEED the models were built with")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "tests/TtsService.Tests/Fixtures/reference"))
-    ap.add_argument("--only", nargs="*", help="features timesteps istft kokoro whole")
+    ap.add_argument("--only", nargs="*", help="features pipeline timesteps istft kokoro whole")
     args = ap.parse_args()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
 
@@ -557,7 +587,7 @@ def main():
     manifest_path = out / "manifest.json"
     if manifest_path.exists():
         w.manifest = json.loads(manifest_path.read_text())
-    only = set(args.only or ["features", "timesteps", "istft", "kokoro", "whole"])
+    only = set(args.only or ["features", "pipeline", "timesteps", "istft", "kokoro", "whole"])
     w.manifest["made_with"] = {
         "zipvoice": git_head(args.zipvoice), "vocos": git_head(args.vocos), "kokoro": git_head(args.kokoro),
         "torch": torch.__version__, "torchaudio": __import__("torchaudio").__version__,
@@ -565,6 +595,8 @@ def main():
     }
     if "features" in only:
         make_features(w)
+    if "pipeline" in only:
+        make_prompt_pipeline(w)
     if "timesteps" in only:
         make_timesteps(w)
     if "istft" in only:

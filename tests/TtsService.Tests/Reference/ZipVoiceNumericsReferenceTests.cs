@@ -72,6 +72,30 @@ public class ZipVoiceNumericsReferenceTests
         Console.WriteLine($"{name}: {frames} frames, {over} of {expected.Length} log-mel values beyond 1e-3");
     }
 
+    /// <summary>
+    /// generate_sentence's prompt path with its silence removal: remove_silence(only_edge=False,
+    /// trail_sil=200) (pydub's split_on_silence and detect_leading_silence), rms_norm, VocosFbank, on a
+    /// 24 kHz prompt with 0.3 s edges and a 2.5 s pause. Ours: ZipVoiceAudio.RemoveSilence as
+    /// ZipVoiceBackend.ComputePromptFeatures calls it, then the same as above.
+    /// </summary>
+    [Fact]
+    public void Prompt_silence_removal_and_features_match_generate_sentence()
+    {
+        var c = ReferenceFixtures.Manifest.GetProperty("prompt_pipeline").EnumerateArray().Single();
+        var audio = new PromptAudioDecoder().Decode(File.ReadAllBytes(ReferenceFixtures.PathOf(c.GetProperty("wav").GetString()!)), new AudioDecodeLimits());
+        Assert.Equal(c.GetProperty("source_samples").GetInt32(), audio.Samples.Length);
+        var trimmed = ZipVoiceAudio.RemoveSilence(audio.Samples, 24000, onlyEdge: false, trailingSilenceMs: 200);
+        Assert.Equal(c.GetProperty("trimmed_samples").GetInt32(), trimmed.Length);
+        var (normalized, rms) = ZipVoiceAudio.RmsNormalize(trimmed);
+        var referenceRms = c.GetProperty("prompt_rms").GetDouble();
+        Assert.True(Math.Abs(rms - referenceRms) <= 1e-5 * referenceRms, $"prompt RMS {rms}, reference {referenceRms}");
+        var mel = new MelSpectrogram().Extract(normalized, out var frames);
+        var (shape, expected) = ReferenceFixtures.Npy(c.GetProperty("log_mel").GetString()!);
+        Assert.Equal(shape[0], frames);
+        var worst = ReferenceFixtures.AssertClose(expected, mel, 1e-3, "prompt with pauses, log-mel");
+        Console.WriteLine($"prompt with pauses: {trimmed.Length} samples after silence removal, max log-mel difference {worst:E2}");
+    }
+
     /// <summary>zipvoice/models/modules/solver.py get_time_steps, float32 as PyTorch computes it, to 1e-7 (in fact bit for bit).</summary>
     [Fact]
     public void Time_steps_match_get_time_steps()
