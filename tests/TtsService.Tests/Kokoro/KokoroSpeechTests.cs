@@ -68,8 +68,9 @@ public sealed class KokoroSpeechTests(LongInputKokoroService service) : IClassFi
         var samples = Ffmpeg.DecodeToFloat(bytes);
         Assert.Equal(KokoroStandin.SampleCount(tokens.Length + 2, speed), samples.Length);
 
-        // Style row = voice[min(T-2, 509)] with T the padded length: the tone's frequency tells the row.
-        var expected = KokoroStandin.Frequency(KokoroStandin.Style0("af_standin_low", Math.Min(tokens.Length, 509)));
+        // Style row = voice[n − 1] for n phonemes (hexgrad/kokoro KPipeline.infer: pack[len(ps) - 1]):
+        // the tone's frequency tells the row.
+        var expected = KokoroStandin.Frequency(KokoroStandin.Style0("af_standin_low", Math.Min(tokens.Length - 1, 509)));
         var wrongRow = KokoroStandin.Frequency(KokoroStandin.Style0("af_standin_low", Math.Min(tokens.Length + 10, 509)));
         var measured = Ffmpeg.ToneFrequency(samples, 24000);
         Assert.InRange(measured, expected - 0.5, expected + 0.5);
@@ -113,7 +114,7 @@ public sealed class KokoroSpeechTests(LongInputKokoroService service) : IClassFi
     {
         const string text = "Mixing voices.";
         var tokens = await TokensOf(text);
-        var row = Math.Min(tokens.Length, 509);
+        var row = Math.Min(tokens.Length - 1, 509);
         foreach (var (voice, weightLow) in new[] { ("af_standin_low+af_standin_high", 0.5f), ("af_standin_low(3)+af_standin_high(1)", 0.75f) })
         {
             var response = await Speak(new { input = text, voice, response_format = "wav", stream = false });

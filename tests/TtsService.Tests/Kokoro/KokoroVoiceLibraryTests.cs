@@ -48,10 +48,11 @@ public class KokoroVoiceLibraryTests
     }
 
     [Fact]
-    public void Style_row_is_min_of_phoneme_count_and_509()
+    public void Style_row_is_phoneme_count_minus_one_and_at_most_509()
     {
+        // hexgrad/kokoro pipeline.py KPipeline.infer: pack[len(ps) - 1] (Reference/KokoroReferenceTests has the fixture).
         var table = Table(2);
-        Assert.Equal(table[3 * 256], KokoroVoiceLibrary.StyleRow(table, 3)[0]);
+        Assert.Equal(table[2 * 256], KokoroVoiceLibrary.StyleRow(table, 3)[0]);
         Assert.Equal(table[509 * 256 + 7], KokoroVoiceLibrary.StyleRow(table, 5000)[7]);
     }
 

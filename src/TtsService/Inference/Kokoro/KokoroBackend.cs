@@ -140,11 +140,20 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
 
     private async Task<AudioChunk> SpeakPiece(KokoroPiece piece, float[] table, float speed, CancellationToken cancellationToken)
     {
-        var ids = new long[piece.Ids.Count + 2];
-        piece.Ids.CopyTo(ids, 1);
-        var style = KokoroVoiceLibrary.StyleRow(table, piece.Ids.Count).ToArray();
+        var (ids, style) = ModelInputs(piece.Ids, table);
         var output = await _limiter.RunAsync(() => _model!.Run(ids, style, speed), cancellationToken);
         return new AudioChunk(output.Audio, KokoroModel.SampleRate) { Text = piece.Text, Phonemes = piece.Phonemes, Durations = output.Durations };
+    }
+
+    /// <summary>
+    /// What one call feeds the model, as hexgrad/kokoro's <c>KModel.forward</c>: the ids between two pad
+    /// ids 0 (<c>[[0, *input_ids, 0]]</c>) and the voice's style row for that many phonemes.
+    /// </summary>
+    internal static (long[] Ids, float[] Style) ModelInputs(List<long> phonemeIds, float[] table)
+    {
+        var ids = new long[phonemeIds.Count + 2];
+        phonemeIds.CopyTo(ids, 1);
+        return (ids, KokoroVoiceLibrary.StyleRow(table, phonemeIds.Count).ToArray());
     }
 
     public void Dispose() => _model?.Dispose();

@@ -174,10 +174,15 @@ public sealed partial class KokoroVoiceLibrary
         throw new NotFoundException($"Voice '{name}' not found. GET /v1/audio/voices lists the available voices.", "voice", "voice_not_found");
     }
 
-    /// <summary>The style row for a chunk of <paramref name="phonemeCount"/> tokens (pads excluded): row min(n, 509).</summary>
+    /// <summary>
+    /// The style row for a chunk of <paramref name="phonemeCount"/> phonemes (pads excluded): row n − 1,
+    /// as hexgrad/kokoro's <c>KPipeline.infer</c> takes <c>pack[len(ps) - 1]</c> (a chunk never has more
+    /// than 510 phonemes, so at most row 509). kokoro-onnx indexes row n, one longer than the voice was
+    /// made for; the reference pipeline is what the voices were published with.
+    /// </summary>
     public static ReadOnlySpan<float> StyleRow(float[] table, int phonemeCount)
     {
-        var row = Math.Clamp(phonemeCount, 0, Rows - 1);
+        var row = Math.Clamp(phonemeCount - 1, 0, Rows - 1);
         return table.AsSpan(row * KokoroModel.StyleDim, KokoroModel.StyleDim);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
@@ -11,6 +12,22 @@ namespace TtsService.Inference.ZipVoice;
 /// <param name="TShift">Time shift s in (0, 1]; smaller spends more steps near t = 0.</param>
 /// <param name="Seed">Seed of x₀; the same seed gives bit-identical output on the same machine.</param>
 public sealed record SamplerOptions(int NumSteps, float GuidanceScale, float TShift, long Seed);
+
+/// <summary>Where x₀ comes from. The service draws seeded Gaussian noise; a test can hand in the
+/// reference implementation's own tensor and compare the whole sampler against it.</summary>
+public interface IInitialNoise
+{
+    /// <summary>Fills <paramref name="x"/> ([frames, feat_dim], row-major) for a run with <paramref name="seed"/>.</summary>
+    void Fill(long seed, Span<float> x);
+}
+
+/// <summary>N(0, I) from <see cref="GaussianNoise"/>: the same seed gives the same x₀ everywhere.</summary>
+public sealed class SeededGaussianNoise : IInitialNoise
+{
+    public static SeededGaussianNoise Instance { get; } = new();
+
+    public void Fill(long seed, Span<float> x) => new GaussianNoise(seed).Fill(x);
+}
 
 /// <summary>
 /// Euler flow-matching sampler of ZipVoice, as <c>sample()</c> in k2-fsa/ZipVoice
@@ -35,6 +52,9 @@ public sealed class FlowMatchingSampler : IDisposable
 
     /// <summary>True when the state stays on the CUDA device between steps.</summary>
     public bool OnDevice { get; }
+
+    /// <summary>The source of x₀ (seeded Gaussian noise; tests set a fixed tensor here).</summary>
+    public IInitialNoise InitialNoise { get; internal set; } = SeededGaussianNoise.Instance;
 
     /// <param name="useDeviceState">On CUDA, keep the state on the device (the default); false measures the host round trip.</param>
     public FlowMatchingSampler(ZipVoiceModel model, ILogger? logger = null, bool useDeviceState = true)
@@ -70,15 +90,33 @@ public sealed class FlowMatchingSampler : IDisposable
         }
     }
 
-    /// <summary>The N + 1 time points tᵢ = s·uᵢ / (1 + (s − 1)·uᵢ), uᵢ = i/N, in float as sherpa-onnx computes them.</summary>
-    public static float[] TimeSteps(int numSteps, float tShift)
+    /// <summary>
+    /// The N + 1 time points tᵢ = s·uᵢ / (1 + (s − 1)·uᵢ) of <c>get_time_steps</c>, bit for bit as
+    /// PyTorch computes them: uᵢ from <c>torch.linspace(0, 1, N + 1)</c> in float32 (step 1/N, counted
+    /// up from 0 for the first half and down from 1 for the second, as ATen's linspace kernel does),
+    /// and every operation in float32 with s and s − 1 rounded from the caller's double.
+    /// </summary>
+    /// <summary>
+    /// <see cref="TimeSteps(int, double)"/> for a t_shift the API parsed as float: Python keeps the
+    /// client's decimal as a double and rounds s − 1 from it, which differs by an ulp from
+    /// float(s) − 1 for values such as 0.6, so the float goes back to its shortest decimal first.
+    /// </summary>
+    public static float[] TimeSteps(int numSteps, float tShift) =>
+        TimeSteps(numSteps, double.Parse(tShift.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+
+    public static float[] TimeSteps(int numSteps, double tShift)
     {
         if (numSteps < 1) throw new ArgumentOutOfRangeException(nameof(numSteps));
-        var t = new float[numSteps + 1];
-        for (var i = 0; i <= numSteps; i++)
+        var s = (float)tShift;
+        var sMinusOne = (float)(tShift - 1.0);
+        var step = 1f / numSteps;
+        var points = numSteps + 1;
+        var halfway = points / 2;
+        var t = new float[points];
+        for (var i = 0; i < points; i++)
         {
-            var u = (float)i / numSteps;
-            t[i] = tShift * u / (1f + (tShift - 1f) * u);
+            var u = i < halfway ? step * i : 1f - step * (points - i - 1);
+            t[i] = s * u / (1f + sMinusOne * u);
         }
         return t;
     }
@@ -99,7 +137,7 @@ public sealed class FlowMatchingSampler : IDisposable
         if (promptFeatures.Length < promptFrames * dim) throw new ArgumentException("prompt features are shorter than promptFrames.", nameof(promptFeatures));
 
         var x = new float[count];
-        new GaussianNoise(options.Seed).Fill(x);
+        InitialNoise.Fill(options.Seed, x);
         var speech = new float[count];
         Array.Copy(promptFeatures, speech, promptFrames * dim);
         var timesteps = TimeSteps(options.NumSteps, options.TShift);

@@ -62,10 +62,21 @@ public static class ZipVoiceAudio
         var start = trimStart ? Math.Max(0, LeadingSilence(wave, step, forward: true) - sampleRate / 10) : 0;
         var end = trimEnd ? wave.Length - Math.Max(0, LeadingSilence(wave, step, forward: false) - sampleRate / 10) : wave.Length;
         if (end <= start) return audio;
-        var trailing = trailingSilenceMs * sampleRate / 1000;
+        var trailing = PydubSilenceSamples(trailingSilenceMs, sampleRate);
         var result = new float[end - start + trailing];
         Array.Copy(wave, start, result, 0, end - start);
         return result;
+    }
+
+    /// <summary>
+    /// Samples of <c>AudioSegment.silent(duration=ms)</c> once appended to audio at <paramref name="sampleRate"/>:
+    /// pydub makes the silence at 11025 Hz (floor(ms·11.025) frames) and audioop.ratecv converts it,
+    /// giving floor((n − 1)·rate / 11025) + 1 samples: 4798 for 200 ms at 24 kHz, not 4800.
+    /// </summary>
+    internal static int PydubSilenceSamples(int ms, int sampleRate)
+    {
+        var frames = (long)ms * 11025 / 1000;
+        return frames <= 0 ? 0 : (int)((frames - 1) * sampleRate / 11025 + 1);
     }
 
     /// <summary>pydub detect_leading_silence: samples of 10 ms chunks below the threshold from one end.</summary>
