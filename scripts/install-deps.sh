@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages TtsService needs, idempotently; sudo only when not root.
 #   scripts/install-deps.sh runtime   espeak-ng library/data and native codecs (to run the service)
-#   scripts/install-deps.sh test      runtime + sox/opus-tools/espeak-ng CLI, and chromium for the /web page's
-#                                     headless browser tests (to run the tests)
+#   scripts/install-deps.sh test      runtime + sox/opus-tools/espeak-ng CLI, chromium for the /web page's
+#                                     headless browser tests, nginx for the two-replica load-balancer test, and
+#                                     kubectl (kustomize) when none is on PATH, for the Kubernetes manifest test
 set -euo pipefail
 mode="${1:-runtime}"
 runtime=(libespeak-ng1 espeak-ng-data libmp3lame0 libflac12 ffmpeg)
-test_only=(espeak-ng sox opus-tools chromium)
+test_only=(espeak-ng sox opus-tools chromium nginx)
+command -v kubectl >/dev/null || test_only+=(kubernetes-client)
 wanted=("${runtime[@]}")
 [ "$mode" = "test" ] && wanted+=("${test_only[@]}")
 
