@@ -36,7 +36,7 @@ public sealed class LoadBalancedReplicasTests(ReplicaPair pair) : IClassFixture<
     private static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        Assert.True(expected == response.StatusCode, $"expected {(int)expected}, got {(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
         return JsonDocument.Parse(body).RootElement;
     }
 
