@@ -46,6 +46,7 @@ builder.Services.AddSingleton<AudioResponseWriter>();
 builder.Services.AddSingleton<DownloadStore>();
 builder.Services.AddSingleton<OnnxSessions>();
 builder.Services.AddSingleton<InferenceLimiter>();
+builder.Services.AddSingleton<QueueWaitEstimator>();
 // Text front end: normalizer → sentence chunker → espeak-ng phonemes (in-process) → misaki symbols.
 builder.Services.AddSingleton<ITextNormalizer, EnglishTextNormalizer>();
 builder.Services.AddSingleton<ITextChunker, SentenceChunker>();
@@ -73,6 +74,7 @@ app.UseServiceErrors();
 app.UseHttpMetrics();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseBodySizeLimits();
+app.UseMiddleware<AdmissionMiddleware>();
 app.UseRequestTimeouts();
 app.UseSwagger();
 app.UseSwaggerUI(o => { o.RoutePrefix = "docs"; o.SwaggerEndpoint("/swagger/v1/swagger.json", "TtsService v1"); });

@@ -29,6 +29,8 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
         var cancellationToken = http.RequestAborted;
         var started = Stopwatch.GetTimestamp();
         var synthesis = TimeSpan.Zero;
+        var work = Inference.QueueWaitEstimator.Current;
+        work?.SetBackend(backend);
         double audioSeconds = 0;
         await using var source = audio.GetAsyncEnumerator(cancellationToken);
         // Times each synthesis step (not the writes to a slow client) and totals the audio produced.
@@ -37,6 +39,7 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
             var before = Stopwatch.GetTimestamp();
             var more = await source.MoveNextAsync();
             synthesis += Stopwatch.GetElapsedTime(before);
+            if (!more) work?.Finish(complete: true); // the rest is sending bytes: it owes no more inference
             if (more) audioSeconds += (double)source.Current.Samples.Length / (source.Current.SampleRate * source.Current.Channels);
             return more;
         }

@@ -112,6 +112,11 @@ public sealed partial class ReplicaPair : IAsyncLifetime
                 server 127.0.0.1:{{a}} max_fails=0;
                 server 127.0.0.1:{{b}} max_fails=0;
             }
+            # The same pair, A always asked first: makes "A refuses with 429, nginx passes it to B" deterministic.
+            upstream tts_a_first {
+                server 127.0.0.1:{{a}} max_fails=0;
+                server 127.0.0.1:{{b}} backup;
+            }
             server {
                 listen 127.0.0.1:{{port}};
                 proxy_http_version 1.1;
@@ -120,6 +125,10 @@ public sealed partial class ReplicaPair : IAsyncLifetime
                 proxy_read_timeout 120s;
                 location ~ ^/v1/(audio/speech|zipvoice/audio/speech)$ {
                     proxy_pass http://tts;
+                    proxy_next_upstream error timeout http_429 non_idempotent;
+                }
+                location /a-first/ {
+                    proxy_pass http://tts_a_first/;
                     proxy_next_upstream error timeout http_429 non_idempotent;
                 }
                 location / {
