@@ -30,8 +30,11 @@ public sealed class VoicePromptStore
     private const string DeletingPrefix = ".deleting-";
     private const string GenerationFile = ".generation";
 
-    /// <summary>Test hook for the multi-process tests: milliseconds a register waits between writing its audio and its commit.</summary>
-    internal const string CommitDelayVariable = "TTS_TEST_VOICE_COMMIT_DELAY_MS";
+    /// <summary>
+    /// Test hook for the multi-process tests: a register of the voice named by this variable waits a minute between
+    /// writing its audio and its commit, so a test can SIGKILL the process in between.
+    /// </summary>
+    internal const string SlowCommitVariable = "TTS_TEST_SLOW_COMMIT_VOICE";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -47,7 +50,7 @@ public sealed class VoicePromptStore
     private readonly PromptCache _cache;
     private readonly ILogger<VoicePromptStore> _logger;
     private readonly string? _unavailableReason;
-    private readonly TimeSpan _commitDelay;
+    private readonly string? _slowCommitVoice = Environment.GetEnvironmentVariable(SlowCommitVariable);
     private volatile Snapshot _snapshot = new("", new Dictionary<string, StoredVoice>(), false);
 
     public VoicePromptStore(string root, PromptCache cache, ILogger<VoicePromptStore> logger)
@@ -56,7 +59,6 @@ public sealed class VoicePromptStore
         _cache = cache;
         _logger = logger;
         _lock = new StoreLock(Root);
-        _commitDelay = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable(CommitDelayVariable), out var ms) ? Math.Max(0, ms) : 0);
         try
         {
             Directory.CreateDirectory(Root);
@@ -133,7 +135,7 @@ public sealed class VoicePromptStore
         try
         {
             DurableFiles.WriteAtomic(voice.AudioPath, EncodeWav(audio.Samples, audio.SampleRate));
-            if (_commitDelay > TimeSpan.Zero) await Task.Delay(_commitDelay, CancellationToken.None);
+            if (name == _slowCommitVoice) await Task.Delay(TimeSpan.FromMinutes(1), CancellationToken.None);
             // The commit point: until this rename the previous voice.json (or none) is what exists.
             DurableFiles.WriteAtomic(Path.Combine(directory, MetadataFile), JsonSerializer.SerializeToUtf8Bytes(voice, Json));
         }

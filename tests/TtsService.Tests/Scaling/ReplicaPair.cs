@@ -15,11 +15,11 @@ namespace TtsService.Tests.Scaling;
 /// </summary>
 public sealed partial class ReplicaPair : IAsyncLifetime
 {
-    /// <summary>Replica A waits this long between writing a voice's audio and committing it, so a test can SIGKILL it mid-register.</summary>
-    public const int CommitDelayMs = 400;
+    /// <summary>Replica A waits a minute between writing this voice's audio and committing it, so a test can SIGKILL it mid-register.</summary>
+    public const string SlowCommitVoice = "interrupted";
 
     /// <summary>Both replicas: a newcomer whose expected wait is above this gets 429 (see the admission scenario).</summary>
-    public const double MaxQueueWaitSeconds = 0.5;
+    public const double MaxQueueWaitSeconds = 0.1;
 
     private readonly string _root = Directory.CreateTempSubdirectory("tts-replicas").FullName;
     private readonly Replica[] _replicas = new Replica[2];
@@ -51,8 +51,8 @@ public sealed partial class ReplicaPair : IAsyncLifetime
         ZipVoiceStandin.Write(models, "zipvoice");
         Directory.CreateDirectory(VoicesDir);
         Directory.CreateDirectory(DownloadsDir);
-        _replicas[0] = new Replica("A", FreePort(), models, _root, commitDelayMs: CommitDelayMs);
-        _replicas[1] = new Replica("B", FreePort(), models, _root, commitDelayMs: 0);
+        _replicas[0] = new Replica("A", FreePort(), models, _root, slowCommitVoice: SlowCommitVoice);
+        _replicas[1] = new Replica("B", FreePort(), models, _root, slowCommitVoice: null);
         foreach (var replica in _replicas) replica.Start();
 
         var port = FreePort();
@@ -157,20 +157,20 @@ public sealed partial class ReplicaPair : IAsyncLifetime
 
     public static async Task WaitAsync(Func<Task<bool>> condition, string what, Func<string> log)
     {
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 1200; i++)
         {
             try
             {
                 if (await condition()) return;
             }
             catch (HttpRequestException) { }
-            await Task.Delay(100);
+            await Task.Delay(25);
         }
         throw new TimeoutException($"Timed out waiting for {what}.\n{log()}");
     }
 
     /// <summary>One service process.</summary>
-    public sealed partial class Replica(string name, int port, string models, string root, int commitDelayMs)
+    public sealed partial class Replica(string name, int port, string models, string root, string? slowCommitVoice)
     {
         private readonly StringBuilder _log = new();
         private Process? _process;
@@ -198,7 +198,7 @@ public sealed partial class ReplicaPair : IAsyncLifetime
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            info.Environment[TtsService.Voices.VoicePromptStore.CommitDelayVariable] = commitDelayMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (slowCommitVoice is not null) info.Environment[TtsService.Voices.VoicePromptStore.SlowCommitVariable] = slowCommitVoice;
             _process = Process.Start(info)!;
             _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
             _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
