@@ -19,7 +19,7 @@ public sealed partial class ReplicaPair : IAsyncLifetime
     public const string SlowCommitVoice = "interrupted";
 
     /// <summary>Both replicas: a newcomer whose expected wait is above this gets 429 (see the admission scenario).</summary>
-    public const double MaxQueueWaitSeconds = 0.1;
+    public const double MaxQueueWaitSeconds = 0.02;
 
     private readonly string _root = Directory.CreateTempSubdirectory("tts-replicas").FullName;
     private readonly Replica[] _replicas = new Replica[2];
