@@ -13,7 +13,7 @@ namespace TtsService.Voices;
 internal sealed partial class StoreLock(string root)
 {
     private const int LockEx = 2, LockNb = 4, EWouldBlock = 11;
-    private const int ORdWr = 2, OCreat = 0x40, OCloExec = 0x80000; // Linux
+    private const int ORdOnly = 0, OCreat = 0x40, OCloExec = 0x80000; // Linux
 
     private readonly SemaphoreSlim _local = new(1, 1);
     private readonly string _path = Path.Combine(root, ".lock");
@@ -58,7 +58,8 @@ internal sealed partial class StoreLock(string root)
         // The service runs on Linux; elsewhere the in-process lock is all there is.
         if (!OperatingSystem.IsLinux()) return new Descriptor(-1);
         // open(2) directly: .NET's FileStream takes flocks of its own (shared ones too) that would conflict with ours.
-        var fd = Open(_path, ORdWr | OCreat | OCloExec, 0b110_110_100 /* 0664 */);
+        // Read-only is enough for flock, and works when another replica's uid created the file.
+        var fd = Open(_path, ORdOnly | OCreat | OCloExec, 0b110_110_100 /* 0664 */);
         if (fd < 0) throw new IOException($"Cannot open {_path} (errno {Marshal.GetLastPInvokeError()}).");
         if (Flock(fd, LockEx | LockNb) == 0) return new Descriptor(fd);
         var error = Marshal.GetLastPInvokeError();
