@@ -34,6 +34,8 @@ public static class ApiServiceCollectionExtensions
         app.UseHttpMetrics();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseBodySizeLimits();
+        // Before the body is read: a refused request has sent nothing, so a load balancer may retry elsewhere.
+        app.UseMiddleware<AdmissionMiddleware>();
         app.UseRequestTimeouts();
         app.UseServiceOpenApi();
         app.UseWebPage();

@@ -22,6 +22,8 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
         var cancellationToken = http.RequestAborted;
         var started = Stopwatch.GetTimestamp();
         var synthesis = TimeSpan.Zero;
+        var work = Inference.QueueWaitEstimator.Current;
+        work?.SetBackend(speech.Backend);
         double audioSeconds = 0;
         await using var source = speech.Audio.GetAsyncEnumerator(cancellationToken);
         // Times each synthesis step (not the writes to a slow client) and totals the audio produced.
@@ -30,7 +32,11 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
             var before = Stopwatch.GetTimestamp();
             var more = await source.MoveNextAsync();
             synthesis += Stopwatch.GetElapsedTime(before);
-            if (!more) return null;
+            if (!more)
+            {
+                work?.Finish(complete: true); // the rest is sending bytes: it owes no more inference
+                return null;
+            }
             audioSeconds += (double)source.Current.Samples.Length / (source.Current.SampleRate * source.Current.Channels);
             return source.Current;
         }

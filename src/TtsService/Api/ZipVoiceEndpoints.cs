@@ -76,14 +76,14 @@ public static class ZipVoiceEndpoints
             var type = string.IsNullOrWhiteSpace(cache_type) ? "all" : cache_type.Trim().ToLowerInvariant();
             var (entries, bytes) = type switch
             {
-                "url" or "base64" => cache.Clear(type),
+                "url" or "base64" or PromptCache.FeaturesKind => cache.Clear(type),
                 "all" => cache.Clear(null),
-                _ => throw new InvalidRequestException("cache_type must be url, base64 or all.", "cache_type", "invalid_cache_type"),
+                _ => throw new InvalidRequestException("cache_type must be url, base64, features or all.", "cache_type", "invalid_cache_type"),
             };
             return TypedResults.Ok(new ZipVoiceCacheCleared($"Cleared {entries} cached prompts ({type}).", type, entries, bytes));
         })
             .WithName("ClearZipVoicePromptCache")
-            .WithSummary("Drop cached prompt audio (cache_type=url|base64|all)")
+            .WithSummary("Drop cached prompt audio and features (cache_type=url|base64|features|all)")
             .ProducesErrors(400);
 
         return zipvoice;

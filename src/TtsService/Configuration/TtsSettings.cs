@@ -43,6 +43,8 @@ public sealed class TtsSettings
     /// <summary>0 means: number of cores on CPU, 2 on GPU.</summary>
     public int MaxConcurrentInferences { get; set; }
     public int MaxQueuedRequests { get; set; } = 64;
+    /// <summary>A speech request whose estimated wait (the work admitted requests still owe ÷ inference slots) is above this is 429 with Retry-After; 0 = off.</summary>
+    public double MaxQueueWaitSeconds { get; set; }
     /// <summary>ONNX Runtime intra-op threads; 0 = one per core.</summary>
     public int OnnxIntraOpThreads { get; set; }
     /// <summary>

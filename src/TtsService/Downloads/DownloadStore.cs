@@ -10,17 +10,25 @@ namespace TtsService.Downloads;
 /// response carries <c>X-Download-Path</c> and <c>GET /v1/download/{file}</c> serves the file for
 /// <c>download_ttl_minutes</c>. Names are generated here (never taken from the caller), written under
 /// a temporary name and renamed when complete, so a half-written file is never served.
+/// <para>
+/// <c>download_dir</c> may be shared by replicas: the file on disk is the only state, so a link made by one
+/// replica downloads from any other, and expiry is decided from the file's own time by whichever replica is
+/// asked (an expired file is 404 at once, and removed by the next sweep).
+/// </para>
 /// </summary>
 public sealed partial class DownloadStore
 {
     private readonly string _dir;
     private readonly TimeSpan _ttl;
+    private readonly TimeSpan _partialTtl;
     private readonly ILogger<DownloadStore> _logger;
 
     public DownloadStore(TtsSettings settings, IHostEnvironment environment, ILogger<DownloadStore> logger)
     {
         _dir = settings.ResolvePath(environment.ContentRootPath, settings.DownloadDir);
         _ttl = TimeSpan.FromMinutes(Math.Max(1, settings.DownloadTtlMinutes));
+        // A copy still being written (possibly by another replica) lives as long as its request may: never swept before that.
+        _partialTtl = TimeSpan.FromSeconds(Math.Max(_ttl.TotalSeconds, settings.RequestTimeoutSeconds + 60));
         _logger = logger;
     }
 
@@ -40,23 +48,27 @@ public sealed partial class DownloadStore
         if (!match.Success)
             throw new InvalidRequestException("Not a download file name (expected speech-<32 hex>.<format>).", "file", "invalid_file_name");
         var path = Path.Combine(_dir, name);
-        if (!File.Exists(path)) throw new NotFoundException($"Download '{name}' does not exist or has expired.", "file", "download_not_found");
+        var written = File.GetLastWriteTimeUtc(path); // 1601-01-01 when the file does not exist
+        if (!File.Exists(path) || IsExpired(written, _ttl))
+            throw new NotFoundException($"Download '{name}' does not exist or has expired.", "file", "download_not_found");
         return (path, AudioFormats.Parse(match.Groups[1].Value).ContentType());
     }
 
     /// <summary>Deletes expired downloads and temporary files left by a crash.</summary>
     private void Sweep()
     {
-        var cutoff = DateTime.UtcNow - _ttl;
         foreach (var file in Directory.EnumerateFiles(_dir))
         {
             try
             {
-                if (File.GetLastWriteTimeUtc(file) < cutoff) File.Delete(file);
+                var ttl = file.EndsWith(PendingDownload.PartialSuffix, StringComparison.Ordinal) ? _partialTtl : _ttl;
+                if (IsExpired(File.GetLastWriteTimeUtc(file), ttl)) File.Delete(file);
             }
             catch (IOException e) { _logger.LogDebug("Could not delete expired download {File}: {Reason}", Path.GetFileName(file), e.Message); }
         }
     }
+
+    private static bool IsExpired(DateTime writtenUtc, TimeSpan ttl) => writtenUtc < DateTime.UtcNow - ttl;
 
     [GeneratedRegex("^speech-[0-9a-f]{32}\\.(mp3|opus|aac|flac|wav|pcm)$")]
     private static partial Regex FileName();
@@ -69,6 +81,8 @@ public sealed class PendingDownload : IDisposable
     private readonly string _tempPath;
     private bool _committed;
 
+    internal const string PartialSuffix = ".partial";
+
     public string Name { get; }
     public FileStream Stream { get; }
 
@@ -76,7 +90,7 @@ public sealed class PendingDownload : IDisposable
     {
         Name = name;
         _finalPath = finalPath;
-        _tempPath = finalPath + ".partial";
+        _tempPath = finalPath + PartialSuffix;
         Stream = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
     }
 

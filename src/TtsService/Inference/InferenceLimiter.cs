@@ -48,6 +48,7 @@ public sealed class InferenceLimiter(TtsSettings settings)
             finally { Interlocked.Decrement(ref _waiting); }
         }
         Interlocked.Increment(ref _running);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -58,6 +59,8 @@ public sealed class InferenceLimiter(TtsSettings settings)
         }
         finally
         {
+            // The request's inference time, for admission by expected wait.
+            QueueWaitEstimator.Current?.AddInference(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             Interlocked.Decrement(ref _running);
             Interlocked.Increment(ref _completed);
             _slots.Release();

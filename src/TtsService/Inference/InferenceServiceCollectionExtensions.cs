@@ -16,6 +16,7 @@ public static class InferenceServiceCollectionExtensions
     {
         services.AddSingleton<OnnxSessions>();
         services.AddSingleton<InferenceLimiter>();
+        services.AddSingleton<QueueWaitEstimator>();
         services.AddSingleton<IKokoroG2P>(sp => new KokoroG2P(sp.GetRequiredService<IPhonemizer>(), sp.GetRequiredService<MisakiLexicon>()));
         // Each backend loads its models when built and reports Unavailable (503) instead of failing the host.
         services.AddSingleton<KokoroBackend>();

@@ -4,7 +4,8 @@ namespace TtsService.Voices;
 /// Decoded prompts (and anything derived from them, such as the backend's features) kept in memory,
 /// least recently used first out, bounded by bytes. A key's kind is the text before its first ':'
 /// (<c>voice</c>, <c>url</c>, <c>base64</c>, <c>file</c>); derived entries keep their prompt's prefix
-/// (<c>url:ab12#features</c>) so clearing a kind clears them too.
+/// (<c>url:ab12#features:zipvoice</c>) so clearing a kind, or dropping a changed voice, clears them too, and
+/// <see cref="FeaturesKind"/> clears every derived entry alone.
 /// </summary>
 public sealed class PromptCache
 {
@@ -13,6 +14,14 @@ public sealed class PromptCache
     private readonly Lock _lock = new();
     private readonly Dictionary<string, LinkedListNode<Entry>> _index = new(StringComparer.Ordinal);
     private readonly LinkedList<Entry> _lru = new(); // most recent first
+
+    /// <summary>The pseudo-kind of every derived (features) entry, whatever its prompt's kind.</summary>
+    public const string FeaturesKind = "features";
+
+    private const string FeaturesMarker = "#" + FeaturesKind + ":";
+
+    /// <summary>The key of what <paramref name="variant"/> derives from the prompt cached as <paramref name="promptKey"/>.</summary>
+    public static string FeaturesKey(string promptKey, string variant) => promptKey + FeaturesMarker + variant;
 
     public PromptCache(long capacityBytes) => CapacityBytes = Math.Max(0, capacityBytes);
 
@@ -72,9 +81,9 @@ public sealed class PromptCache
         }
     }
 
-    /// <summary>Removes every entry of a kind (<c>url</c>, <c>base64</c>, ...), or all when <paramref name="kind"/> is null.</summary>
+    /// <summary>Removes every entry of a kind (<c>url</c>, <c>base64</c>, ..., or <c>features</c>: every derived entry), or all when <paramref name="kind"/> is null.</summary>
     public (int Entries, long Bytes) Clear(string? kind) =>
-        RemoveWhere(key => kind is null || KindOf(key) == kind);
+        RemoveWhere(key => kind is null || KindOf(key) == kind || (kind == FeaturesKind && key.Contains(FeaturesMarker, StringComparison.Ordinal)));
 
     public static string KindOf(string key)
     {

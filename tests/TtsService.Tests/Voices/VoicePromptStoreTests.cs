@@ -17,6 +17,10 @@ public sealed class VoicePromptStoreTests : IDisposable
 
     private VoicePromptStore Open() => new(_root, new PromptCache(64 << 20), NullLogger<VoicePromptStore>.Instance);
 
+    /// <summary>The root's entries less the store's own bookkeeping (its lock and generation files).</summary>
+    private string[] VoiceEntries() => Directory.GetFileSystemEntries(_root).Select(Path.GetFileName)
+        .Where(n => n is not ".lock" and not ".generation").Order(StringComparer.Ordinal).ToArray()!;
+
     private DecodedAudio Sine(double seconds, double frequency = 220) =>
         _decoder.Decode(TestAudio.SineWav(seconds, 16000, 2, frequency), new AudioDecodeLimits());
 
@@ -65,7 +69,7 @@ public sealed class VoicePromptStoreTests : IDisposable
         await store.SaveAsync("carol", "Hi.", Sine(1), false, default);
         await store.DeleteAsync("carol", default);
         Assert.Empty(store.List());
-        Assert.Empty(Directory.GetFileSystemEntries(_root));
+        Assert.Empty(VoiceEntries());
         Assert.Equal(404, (await Assert.ThrowsAsync<NotFoundException>(() => store.DeleteAsync("carol", default))).Status);
         Assert.Throws<NotFoundException>(() => store.Get("carol"));
         Assert.Empty(Open().List());
@@ -102,7 +106,7 @@ public sealed class VoicePromptStoreTests : IDisposable
         Assert.False(Directory.Exists(deleting));
         Assert.False(File.Exists(strayAudio));
         Assert.True(File.Exists(foreign));
-        Assert.Equal(["kept", "notes.txt", "other"], Directory.GetFileSystemEntries(_root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["kept", "notes.txt", "other"], VoiceEntries());
         Assert.Equal(2, Directory.GetFiles(keptDir).Length);
 
         // And the store is writable again: the half name is free.
@@ -156,7 +160,7 @@ public sealed class VoicePromptStoreTests : IDisposable
         Assert.Throws<InvalidRequestException>(() => store.Get(name));
         await Assert.ThrowsAsync<InvalidRequestException>(() => store.DeleteAsync(name, default));
         Assert.Equal(["voices"], Directory.GetFileSystemEntries(_parent).Select(Path.GetFileName));
-        Assert.Empty(Directory.GetFileSystemEntries(_root));
+        Assert.Empty(VoiceEntries());
     }
 
     [Fact]

@@ -17,11 +17,36 @@ public sealed class ZipVoiceBackendTests : IDisposable
 
     public void Dispose() => _models.Dispose();
 
-    private ZipVoiceBackend Backend(string variant = "zipvoice", int numSteps = 0)
+    private ZipVoiceBackend Backend(string variant = "zipvoice", int numSteps = 0, PromptCache? cache = null)
     {
         var settings = new TtsSettings { ModelsDir = _models.ModelsDir, ZipvoiceModel = variant, ZipvoiceNumSteps = numSteps };
         return new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
-            new InferenceLimiter(settings), new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance);
+            new InferenceLimiter(settings), new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance, promptCache: cache);
+    }
+
+    [SkippableFact]
+    public async Task Prompt_features_live_in_the_shared_prompt_cache_per_variant_and_clear_with_it()
+    {
+        Skip.IfNot(new EspeakPhonemizer().IsAvailable, "espeak-ng is not installed");
+        _models.Write(velocity: ZipVoiceVelocity.Target);
+        var cache = new PromptCache(64 << 20);
+        using var backend = Backend(cache: cache);
+        var first = await Speak(backend, new ZipVoiceRequest("zipvoice", "Hi.", Prompt("url:abc"), Seed: 1));
+        var key = PromptCache.FeaturesKey("url:abc", "zipvoice");
+        Assert.True(cache.TryGet<ZipVoiceBackend.PromptFeatures>(key, out var features));
+        Assert.True(features.Frames > 0);
+        Assert.Equal(features.Features.LongLength * sizeof(float) + 64, cache.SizeBytes);
+
+        // The same prompt again is served from the cache (same features object), and speaks the same.
+        Assert.Equal(first, await Speak(backend, new ZipVoiceRequest("zipvoice", "Hi.", Prompt("url:abc"), Seed: 1)));
+        Assert.True(cache.TryGet<ZipVoiceBackend.PromptFeatures>(key, out var again));
+        Assert.Same(features, again);
+
+        // cache_type=features and cache_type=url (its prompt's kind) both reach it.
+        Assert.Equal(1, cache.Clear(PromptCache.FeaturesKind).Entries);
+        await Speak(backend, new ZipVoiceRequest("zipvoice", "Hi.", Prompt("url:abc"), Seed: 1));
+        Assert.Equal(1, cache.Clear("url").Entries);
+        Assert.Equal(0, cache.Count);
     }
 
     /// <summary>1 s of a 0.05-amplitude tone: quieter than target_rms, so the output is scaled down.</summary>

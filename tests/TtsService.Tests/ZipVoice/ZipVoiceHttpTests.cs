@@ -90,6 +90,10 @@ public sealed class ZipVoiceHttpTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, openai.StatusCode);
         Assert.Equal("audio/mpeg", openai.Content.Headers.ContentType!.MediaType);
         Assert.Equal("mp3", Ffmpeg.Probe(await openai.Content.ReadAsByteArrayAsync()).Codec);
+
+        // The backend's prompt features live in the service's clearable cache: one per variant that spoke.
+        var cleared = await _client.PostAsync("/v1/zipvoice/voices/cache/clear?cache_type=features", null);
+        Assert.Equal(2, (await cleared.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cleared_entries").GetInt32());
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     private readonly Lock _variantsLock = new();
     private readonly Timer? _unloadTimer;
     private readonly ConcurrentDictionary<string, VocosVocoder> _vocoders = new();
-    private readonly ConcurrentDictionary<string, PromptFeatures> _promptCache = new();
+    private readonly Voices.PromptCache _promptCache;
     private readonly BackendStatus _status;
     private readonly IVoicePromptResolver? _prompts;
 
@@ -52,9 +52,13 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     public string DefaultVariant { get; }
 
     public ZipVoiceBackend(TtsSettings settings, IHostEnvironment environment, OnnxSessions sessions, InferenceLimiter limiter,
-        IPhonemizer phonemizer, ITextNormalizer normalizer, ILogger<ZipVoiceBackend> logger, IVoicePromptResolver? prompts = null)
+        IPhonemizer phonemizer, ITextNormalizer normalizer, ILogger<ZipVoiceBackend> logger,
+        IVoicePromptResolver? prompts = null, PromptCache? promptCache = null)
     {
         _prompts = prompts;
+        // Features live in the service's shared prompt cache (bounded by zipvoice_prompt_cache_mb, cleared by
+        // /v1/zipvoice/voices/cache/clear, dropped with their voice when it changes); a private one when built alone.
+        _promptCache = promptCache ?? new PromptCache(64L << 20);
         _normalizer = normalizer;
         _settings = settings;
         _sessions = sessions;
@@ -313,15 +317,12 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     /// <summary>Prompt features × feat_scale and the prompt's original RMS, cached by the prompt's cache key.</summary>
     public sealed record PromptFeatures(float[] Features, int Frames, float Rms, double Seconds);
 
-    private const int PromptCacheEntries = 64;
-
     private PromptFeatures PromptFor(ZipVoiceVariant variant, Voices.VoicePrompt prompt)
     {
-        var key = variant.Name + "\n" + prompt.CacheKey;
-        if (_promptCache.TryGetValue(key, out var cached)) return cached;
+        var key = Voices.PromptCache.FeaturesKey(prompt.CacheKey, variant.Name);
+        if (_promptCache.TryGet<PromptFeatures>(key, out var cached)) return cached;
         var features = ComputePromptFeatures(variant, prompt.Samples);
-        if (_promptCache.Count >= PromptCacheEntries) _promptCache.Clear();
-        _promptCache[key] = features;
+        _promptCache.Set(key, features, features.Features.LongLength * sizeof(float) + 64);
         return features;
     }
 
