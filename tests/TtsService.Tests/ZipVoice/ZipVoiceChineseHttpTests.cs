@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using StandinModels;
 using TtsService.Tests.Infrastructure;
 
+using TtsService.Tests.Voices;
+
 namespace TtsService.Tests.ZipVoice;
 
 /// <summary>
@@ -27,18 +29,6 @@ public sealed class ZipVoiceChineseHttpTests : IDisposable
         _client = _factory.CreateClient();
     }
 
-    private static byte[] SpokenPrompt(string text)
-    {
-        var path = Path.GetTempFileName();
-        try
-        {
-            using (var espeak = Process.Start(new ProcessStartInfo("espeak-ng", $"-w {path} \"{text}\"") { RedirectStandardError = true })!)
-                espeak.WaitForExit();
-            return File.ReadAllBytes(path);
-        }
-        finally { File.Delete(path); }
-    }
-
     private async Task<int> Samples(string prompt, string input)
     {
         var response = await _client.PostAsJsonAsync("/v1/zipvoice/audio/speech", new
@@ -54,7 +44,7 @@ public sealed class ZipVoiceChineseHttpTests : IDisposable
     public async Task Chinese_text_is_spoken_without_a_lexicon()
     {
         Skip.IfNot(File.Exists("/usr/bin/espeak-ng"), "espeak-ng (the prompt's voice) is not installed");
-        var prompt = Convert.ToBase64String(SpokenPrompt("A short prompt for cloning."));
+        var prompt = Convert.ToBase64String(TestAudio.SpokenWav("A short prompt for cloning."));
         var two = await Samples(prompt, "你好。");     // n0 i2 h0 ao3 .
         var four = await Samples(prompt, "你好世界。"); // n0 i2 h0 ao3 sh0 i4 j0 ie4 .
         Assert.True(two > 0);

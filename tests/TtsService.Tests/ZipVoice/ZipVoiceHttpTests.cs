@@ -6,6 +6,8 @@ using System.Text.Json;
 using StandinModels;
 using TtsService.Tests.Infrastructure;
 
+using TtsService.Tests.Voices;
+
 namespace TtsService.Tests.ZipVoice;
 
 /// <summary>
@@ -27,29 +29,13 @@ public sealed class ZipVoiceHttpTests : IDisposable
         _client = _factory.CreateClient();
     }
 
-    /// <summary>A real recording: espeak-ng speaking the transcript (22.05 kHz WAV, resampled by the service).</summary>
-    private static byte[] SpokenPrompt(string text)
-    {
-        var path = Path.GetTempFileName();
-        try
-        {
-            using (var espeak = Process.Start(new ProcessStartInfo("espeak-ng", $"-w {path} \"{text}\"") { RedirectStandardError = true })!)
-            {
-                espeak.WaitForExit();
-                Assert.Equal(0, espeak.ExitCode);
-            }
-            return File.ReadAllBytes(path);
-        }
-        finally { File.Delete(path); }
-    }
-
     private async Task Register(string name, string transcription)
     {
         var form = new MultipartFormDataContent
         {
             { new StringContent(name), "name" },
             { new StringContent(transcription), "transcription" },
-            { new ByteArrayContent(SpokenPrompt(transcription)) { Headers = { ContentType = new MediaTypeHeaderValue("audio/wav") } }, "audio_file", "me.wav" },
+            { new ByteArrayContent(TestAudio.SpokenWav(transcription)) { Headers = { ContentType = new MediaTypeHeaderValue("audio/wav") } }, "audio_file", "me.wav" },
         };
         var response = await _client.PostAsync("/v1/zipvoice/voices/register", form);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -99,7 +85,7 @@ public sealed class ZipVoiceHttpTests : IDisposable
     [Fact]
     public async Task An_inline_base64_prompt_is_cloned_and_a_missing_transcript_is_400()
     {
-        var prompt = Convert.ToBase64String(SpokenPrompt("A short prompt for cloning."));
+        var prompt = Convert.ToBase64String(TestAudio.SpokenWav("A short prompt for cloning."));
         var ok = await _client.PostAsJsonAsync("/v1/zipvoice/audio/speech",
             new { model = "zipvoice", input = "Inline prompts work too.", voice = "base64+" + prompt, prompt_text = "A short prompt for cloning.", response_format = "flac" });
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
