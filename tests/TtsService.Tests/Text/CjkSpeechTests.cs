@@ -15,16 +15,9 @@ namespace TtsService.Tests.Text;
 /// Chinese or Japanese voice speaks exactly those phonemes: the stand-in's output length is a closed form of
 /// the token count (<see cref="KokoroStandin.SampleCount"/>).
 /// </summary>
-public sealed class CjkSpeechTests : IClassFixture<KokoroStandinModels>, IDisposable
+public sealed class CjkSpeechTests(KokoroService service) : IClassFixture<KokoroService>
 {
-    private readonly ServiceFactory _factory;
-    private readonly HttpClient _client;
-
-    public CjkSpeechTests(KokoroStandinModels models)
-    {
-        _factory = ServiceFactory.WithModels(models.Dir);
-        _client = _factory.CreateClient();
-    }
+    private readonly HttpClient _client = service.Client;
 
     private async Task<(string Phonemes, int Tokens)> Phonemize(string text, string language)
     {
@@ -110,11 +103,5 @@ public sealed class CjkSpeechTests : IClassFixture<KokoroStandinModels>, IDispos
         Assert.Equal("lang_code", error.Param);
         Assert.Contains("unidic-mecab", error.Message);
         Assert.Contains("libmecab2", error.Message);
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
     }
 }

@@ -7,16 +7,9 @@ using TtsService.Tests.Infrastructure;
 namespace TtsService.Tests.Text;
 
 /// <summary>The text front end seen from HTTP: phonemes after normalization, and word timestamps.</summary>
-public sealed class FrontEndHttpTests : IClassFixture<KokoroStandinModels>, IDisposable
+public sealed class FrontEndHttpTests(KokoroService service) : IClassFixture<KokoroService>
 {
-    private readonly ServiceFactory _factory;
-    private readonly HttpClient _client;
-
-    public FrontEndHttpTests(KokoroStandinModels models)
-    {
-        _factory = ServiceFactory.WithModels(models.Dir);
-        _client = _factory.CreateClient();
-    }
+    private readonly HttpClient _client = service.Client;
 
     [Fact]
     public async Task Phonemize_normalizes_money_and_dates_first()
@@ -83,11 +76,5 @@ public sealed class FrontEndHttpTests : IClassFixture<KokoroStandinModels>, IDis
         }
         Assert.True(last <= audioSeconds + 1e-9);
         Assert.True(count >= 12 * 8);
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
     }
 }
