@@ -96,6 +96,18 @@ public sealed class SettingsTests(KokoroStandinModels models) : IClassFixture<Ko
         finally { Directory.Delete(data, recursive: true); }
     }
 
+    [Theory]
+    [InlineData("true")]
+    [InlineData("false")]
+    public async Task Warmup_speaks_once_per_ready_backend_before_the_host_serves(string warmup)
+    {
+        await using var factory = ServiceFactory.WithModels(models.Dir, ("warmup", warmup));
+        using var client = factory.CreateClient(); // returns once the hosted ModelLoader has finished
+        var calls = factory.Services.GetRequiredService<TtsService.Inference.InferenceLimiter>().Completed;
+        // Kokoro is ready (one short sentence, one model call); ZipVoice has no stand-in here, so nothing to warm.
+        Assert.Equal(warmup == "true" ? 1 : 0, calls);
+    }
+
     [Fact]
     public async Task Default_backend_zipvoice_speaks_requests_without_a_model_with_zipvoice_model()
     {
