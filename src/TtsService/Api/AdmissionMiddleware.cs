@@ -3,19 +3,17 @@ using TtsService.Inference;
 namespace TtsService.Api;
 
 /// <summary>
-/// Admission by expected wait at the door of every route that synthesizes speech: before the body is read, a
-/// request whose expected wait is above <c>max_queue_wait_seconds</c> gets 429 with <c>Retry-After</c>
-/// (<see cref="QueueWaitEstimator"/>). Admitted requests are tracked until they end, so their remaining work counts
-/// against the next newcomer. Nothing has been sent when it refuses, so a load balancer may retry elsewhere.
+/// Admission by expected wait at the door of every route that synthesizes speech (those marked with
+/// <see cref="AdmissionExtensions.AdmittedByExpectedWait{TBuilder}"/>): before the body is read, a request whose
+/// expected wait is above <c>max_queue_wait_seconds</c> gets 429 with <c>Retry-After</c> (<see cref="QueueWaitEstimator"/>).
+/// Admitted requests are tracked until they end, so their remaining work counts against the next newcomer. Nothing
+/// has been sent when it refuses, so a load balancer may retry elsewhere.
 /// </summary>
 public sealed class AdmissionMiddleware(RequestDelegate next, QueueWaitEstimator estimator)
 {
-    private static readonly string[] SynthesisRoutes =
-        ["/v1/audio/speech", "/v1/audio/speech/captioned", "/v1/zipvoice/audio/speech", "/dev/captioned_speech", "/dev/generate_from_phonemes"];
-
     public async Task InvokeAsync(HttpContext http)
     {
-        if (!HttpMethods.IsPost(http.Request.Method) || !SynthesisRoutes.Contains(http.Request.Path.Value?.TrimEnd('/'), StringComparer.OrdinalIgnoreCase))
+        if (http.GetEndpoint()?.Metadata.GetMetadata<SynthesisRoute>() is null)
         {
             await next(http);
             return;
@@ -23,4 +21,16 @@ public sealed class AdmissionMiddleware(RequestDelegate next, QueueWaitEstimator
         using var work = estimator.Admit();
         await next(http);
     }
+}
+
+/// <summary>Marks a route that synthesizes speech: it is admitted by expected wait.</summary>
+public sealed class SynthesisRoute
+{
+    public static readonly SynthesisRoute Instance = new();
+}
+
+public static class AdmissionExtensions
+{
+    public static TBuilder AdmittedByExpectedWait<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(SynthesisRoute.Instance);
 }

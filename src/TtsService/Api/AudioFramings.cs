@@ -58,6 +58,8 @@ internal abstract class ResponseFraming
 
     private sealed class ServerSentEventsFraming : ResponseFraming
     {
+        private static readonly ReadOnlyMemory<byte> Done = "data: {\"type\":\"speech.audio.done\"}\n\n"u8.ToArray();
+
         public override void Start(HttpResponse response, AudioOutput output) => response.ContentType = "text/event-stream";
 
         public override async Task WriteAsync(HttpResponse response, ReadOnlyMemory<byte> audio, AudioChunk? chunk, CancellationToken cancellationToken)
@@ -70,7 +72,7 @@ internal abstract class ResponseFraming
 
         public override async Task EndAsync(HttpResponse response, CancellationToken cancellationToken)
         {
-            await response.Body.WriteAsync("data: {\"type\":\"speech.audio.done\"}\n\n"u8.ToArray(), cancellationToken);
+            await response.Body.WriteAsync(Done, cancellationToken);
             await response.Body.FlushAsync(cancellationToken);
         }
 
@@ -89,6 +91,7 @@ internal abstract class ResponseFraming
     /// </summary>
     private sealed class CaptionedFraming(AudioFormat format, bool withTimestamps) : ResponseFraming
     {
+        private static readonly ReadOnlyMemory<byte> Newline = "\n"u8.ToArray();
         private double _offset;
 
         public override void Start(HttpResponse response, AudioOutput output)
@@ -103,7 +106,7 @@ internal abstract class ResponseFraming
             if (audio.IsEmpty && chunk is null) return;
             var source = chunk is not null && withTimestamps ? Source(fromDurations) : "none";
             await JsonSerializer.SerializeAsync(response.Body, Line(audio, words, source), ErrorResponses.JsonOptions, cancellationToken);
-            await response.Body.WriteAsync("\n"u8.ToArray(), cancellationToken);
+            await response.Body.WriteAsync(Newline, cancellationToken);
             await response.Body.FlushAsync(cancellationToken);
         }
 

@@ -17,6 +17,7 @@ public static class CaptionedSpeechEndpoints
     public static RouteHandlerBuilder MapCaptionedSpeech(this IEndpointRouteBuilder routes, string pattern, string operationId) =>
         routes.MapPost(pattern, SpeakAsync)
             .AddEndpointFilter<ValidationFilter<SpeechRequest>>()
+            .AdmittedByExpectedWait()
             .WithTags("Speech")
             .WithName(operationId)
             .WithSummary("Speech plus word timestamps [{word, start_time, end_time}]")

@@ -44,7 +44,7 @@ public static class DevEndpoints
                 throw new InvalidRequestException("phonemes contains no symbol of the Kokoro vocabulary.", "phonemes", "empty_phonemes");
             var audio = kokoro.SynthesizePhonemesAsync(request.Phonemes, request.Voice ?? KokoroRequest.DefaultVoice, request.Speed ?? 1f, http.RequestAborted);
             await writer.WriteAsync(http, new SpokenAudio(kokoro.Name, audio), new AudioOutput(format, request.Stream ?? false));
-        }).WithName("GenerateFromPhonemes").WithSummary("Speak Kokoro phonemes directly").ProducesAudio().ProducesErrors(404, 429);
+        }).AdmittedByExpectedWait().WithName("GenerateFromPhonemes").WithSummary("Speak Kokoro phonemes directly").ProducesAudio().ProducesErrors(404, 429);
 
         dev.MapCaptionedSpeech("/captioned_speech", "DevCaptionedSpeech");
         return dev;

@@ -14,6 +14,7 @@ public static class SpeechEndpoints
             // zipvoice models may carry a base64 prompt in the JSON, a third larger than the upload limit.
             .WithBodyLimit(BodySizeLimits.Base64PromptBody(settings))
             .AddEndpointFilter<ValidationFilter<SpeechRequest>>()
+            .AdmittedByExpectedWait()
             .WithTags("Speech")
             .WithName("CreateSpeech")
             .WithSummary("Speak text (OpenAI-compatible)")

@@ -35,6 +35,7 @@ public static class ZipVoiceEndpoints
 
         zipvoice.MapPost("/audio/speech", SpeakAsync)
             .WithBodyLimit(BodySizeLimits.Base64PromptBody(settings))
+            .AdmittedByExpectedWait()
             .WithName("CreateZipVoiceSpeech")
             .WithSummary("Clone a voice: speak input in the voice of a prompt (registered name, url+, base64+, file+)")
             .Accepts<SpeechRequest>("application/json", "multipart/form-data")

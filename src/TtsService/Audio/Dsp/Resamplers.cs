@@ -63,10 +63,7 @@ public sealed class TorchaudioSincResampler : IMonoResampler
     /// <summary>The taps: [newRate / gcd][2·width + orig], and width.</summary>
     internal static (float[][] Kernels, int Width) Kernels(int inRate, int outRate)
     {
-        var gcd = (int)System.Numerics.BigInteger.GreatestCommonDivisor(inRate, outRate);
-        int orig = inRate / gcd, @new = outRate / gcd;
-        var baseFreq = Math.Min(orig, @new) * Rolloff;
-        var width = (int)Math.Ceiling(LowpassFilterWidth * orig / baseFreq);
+        var (orig, @new, width, baseFreq) = Plan(inRate, outRate);
         var taps = 2 * width + orig;
         var kernels = new float[@new][];
         var scale = baseFreq / orig;
@@ -89,14 +86,22 @@ public sealed class TorchaudioSincResampler : IMonoResampler
         return (kernels, width);
     }
 
+    /// <summary>The rates divided by their gcd, the filter's half-width in input samples, and its cut-off.</summary>
+    private static (int Orig, int New, int Width, double BaseFreq) Plan(int inRate, int outRate)
+    {
+        var gcd = (int)System.Numerics.BigInteger.GreatestCommonDivisor(inRate, outRate);
+        int orig = inRate / gcd, @new = outRate / gcd;
+        var baseFreq = Math.Min(orig, @new) * Rolloff;
+        return (orig, @new, (int)Math.Ceiling(LowpassFilterWidth * orig / baseFreq), baseFreq);
+    }
+
     public float[] Resample(float[] input, int inRate, int outRate)
     {
         if (inRate == outRate) return (float[])input.Clone();
-        var gcd = (int)System.Numerics.BigInteger.GreatestCommonDivisor(inRate, outRate);
-        int orig = inRate / gcd, @new = outRate / gcd;
-        var widthEstimate = (long)Math.Ceiling(LowpassFilterWidth * orig / (Math.Min(orig, @new) * Rolloff));
-        if ((long)@new * (2 * widthEstimate + orig) > MaxKernelTaps) return Fallback.Resample(input, inRate, outRate);
+        var plan = Plan(inRate, outRate);
+        if ((long)plan.New * (2L * plan.Width + plan.Orig) > MaxKernelTaps) return Fallback.Resample(input, inRate, outRate);
         var (kernels, width) = Kernels(inRate, outRate);
+        int orig = plan.Orig, @new = plan.New;
         var taps = kernels[0].Length;
         var length = (int)Math.Ceiling((double)@new * input.Length / orig);
         var output = new float[length];

@@ -44,7 +44,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     private readonly Lock _variantsLock = new();
     private readonly Timer? _unloadTimer;
     private readonly ConcurrentDictionary<string, VocosVocoder> _vocoders = new();
-    private readonly Voices.PromptCache _promptCache;
+    private readonly PromptCache _promptCache;
     private readonly BackendStatus _status;
     private readonly IVoicePromptResolver? _prompts;
 
@@ -319,7 +319,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
 
     private PromptFeatures PromptFor(ZipVoiceVariant variant, Voices.VoicePrompt prompt)
     {
-        var key = Voices.PromptCache.FeaturesKey(prompt.CacheKey, variant.Name);
+        var key = PromptCache.FeaturesKey(prompt.CacheKey, variant.Name);
         if (_promptCache.TryGet<PromptFeatures>(key, out var cached)) return cached;
         var features = ComputePromptFeatures(variant, prompt.Samples);
         _promptCache.Set(key, features, features.Features.LongLength * sizeof(float) + 64);
