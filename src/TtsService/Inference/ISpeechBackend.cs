@@ -8,7 +8,11 @@ public enum BackendState { Ready, Disabled, Unavailable }
 /// <param name="Name">"kokoro" or "zipvoice".</param>
 /// <param name="Reason">Why it is not ready (names the missing file and how to get it).</param>
 /// <param name="Models">Model ids this backend serves when ready.</param>
-public sealed record BackendStatus(string Name, BackendState State, string? Reason, IReadOnlyList<string> Models);
+public sealed record BackendStatus(string Name, BackendState State, string? Reason, IReadOnlyList<string> Models)
+{
+    /// <summary>Where its models run when ready: "cuda" or "cpu".</summary>
+    public string? Device { get; init; }
+}
 
 /// <summary>One piece of synthesized audio, in the order it is to be played.</summary>
 /// <param name="Samples">Interleaved samples in [-1, 1].</param>

@@ -27,8 +27,18 @@ public sealed class OnnxSessions
         _shared = settings.OnnxThreadPool.Trim().Equals("shared", StringComparison.OrdinalIgnoreCase) && EnsureSharedPool(settings, logger);
     }
 
-    public bool WantsCuda => _settings.DeviceType.Equals("cuda", StringComparison.OrdinalIgnoreCase)
+    public bool WantsCuda => RequiresCuda
         || (_settings.UseGpu && !_settings.DeviceType.Equals("cpu", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// <c>device_type=cuda</c> demands the GPU: a model that cannot open on CUDA fails to load (its backend is
+    /// unavailable and <c>/ready</c> says why) instead of serving at CPU speed. <c>use_gpu=true</c> with
+    /// <c>device_type=auto</c> prefers the GPU and falls back to CPU, saying so in <c>/ready</c> and the log.
+    /// </summary>
+    public bool RequiresCuda => _settings.DeviceType.Equals("cuda", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Why the CUDA provider could not be used (the missing library when that is the cause); null when it loaded or was not asked for.</summary>
+    public string? CudaError { get; private set; }
 
     /// <summary>
     /// The ONNX Runtime environment is one per process and takes its thread pool at creation, so the first
@@ -82,13 +92,28 @@ public sealed class OnnxSessions
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
                 options.Dispose();
-                _logger.LogWarning("CUDA execution provider unavailable ({Reason}); {Model} falls back to CPU", e.Message, Path.GetFileName(path));
+                CudaError = CudaFailureReason(e.Message);
+                if (RequiresCuda)
+                    throw new InvalidOperationException($"device_type=cuda, but {Path.GetFileName(path)} cannot run on CUDA: {CudaError}");
+                _logger.LogWarning("CUDA execution provider unavailable ({Reason}); {Model} falls back to CPU", CudaError, Path.GetFileName(path));
             }
         }
         var cpu = new InferenceSession(path, BaseOptions());
         _logger.LogInformation("Loaded {Model} on CPU ({Threads} intra-op threads, {Pool} pool)", Path.GetFileName(path),
             _shared ? _sharedPoolThreads : _settings.EffectiveIntraOpThreads, _shared ? "shared" : "own");
         return (cpu, false);
+    }
+
+    /// <summary>
+    /// ONNX Runtime's message when the CUDA provider library fails to load names the first library the dynamic loader
+    /// could not find (for example <c>libcublasLt.so.13: cannot open shared object file</c>): lead with that, as it is
+    /// what a deployment has to fix (a CUDA base image of another major, no cuDNN, no NVIDIA container toolkit).
+    /// </summary>
+    internal static string CudaFailureReason(string message)
+    {
+        var missing = System.Text.RegularExpressions.Regex.Match(message, @"(lib[\w.+-]+\.so(?:\.\d+)*): cannot open shared object file");
+        var firstLine = message.Split('\n', 2)[0].Trim();
+        return missing.Success ? $"{missing.Groups[1].Value} is missing ({firstLine})" : firstLine;
     }
 
     private Microsoft.ML.OnnxRuntime.SessionOptions BaseOptions()

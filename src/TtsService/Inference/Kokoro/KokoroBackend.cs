@@ -66,9 +66,9 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
             catch { model.Dispose(); throw; }
             _model = model;
             Frontend = new KokoroFrontend(normalizer, chunker, g2p, vocab);
-            Status = new BackendStatus(Name, BackendState.Ready, null, ModelIds);
-            logger.LogInformation("Kokoro ready: {Model}, {Voices} voices, {Symbols} symbols, durations output: {Durations}",
-                Path.GetFileName(modelPath), Voices.Count, vocab.Count, _model.HasDurations);
+            Status = new BackendStatus(Name, BackendState.Ready, null, ModelIds) { Device = model.OnCuda ? "cuda" : "cpu" };
+            logger.LogInformation("Kokoro ready on {Device}: {Model}, {Voices} voices, {Symbols} symbols, durations output: {Durations}",
+                Status.Device, Path.GetFileName(modelPath), Voices.Count, vocab.Count, _model.HasDurations);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException
                                       or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or System.Text.Json.JsonException)

@@ -75,7 +75,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         }
         var (variant, error) = Get(DefaultVariant);
         _status = variant is not null
-            ? new BackendStatus(Name, BackendState.Ready, null, ModelIds)
+            ? new BackendStatus(Name, BackendState.Ready, null, ModelIds) { Device = variant.Model.OnCuda && variant.Vocoder.OnCuda ? "cuda" : "cpu" }
             : new BackendStatus(Name, BackendState.Unavailable, error, ModelIds);
         if (settings.ZipvoiceUnloadIdleMinutes > 0)
         {
