@@ -92,7 +92,7 @@ public sealed class OnnxSessions
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
                 options.Dispose();
-                CudaError = CudaFailureReason(e.Message);
+                CudaError ??= CudaFailureReason(e.Message); // the same for every model file: diagnose once
                 if (RequiresCuda)
                     throw new InvalidOperationException($"device_type=cuda, but {Path.GetFileName(path)} cannot run on CUDA: {CudaError}");
                 _logger.LogWarning("CUDA execution provider unavailable ({Reason}); {Model} falls back to CPU", CudaError, Path.GetFileName(path));
@@ -105,16 +105,31 @@ public sealed class OnnxSessions
     }
 
     /// <summary>
-    /// ONNX Runtime's message when the CUDA provider library fails to load names the first library the dynamic loader
-    /// could not find (for example <c>libcublasLt.so.13: cannot open shared object file</c>): lead with that, as it is
-    /// what a deployment has to fix (a CUDA base image of another major, no cuDNN, no NVIDIA container toolkit).
+    /// ONNX Runtime only says "Failed to load shared library" when its CUDA provider cannot load. What a deployment has
+    /// to fix is which library the dynamic loader could not find (a CUDA base image of another major, no cuDNN,
+    /// no driver passed in by the NVIDIA container toolkit), so load the provider once more ourselves and read the
+    /// loader's message.
     /// </summary>
     internal static string CudaFailureReason(string message)
     {
-        var missing = System.Text.RegularExpressions.Regex.Match(message, @"(lib[\w.+-]+\.so(?:\.\d+)*): cannot open shared object file");
-        var firstLine = message.Split('\n', 2)[0].Trim();
-        return missing.Success ? $"{missing.Groups[1].Value} is missing ({firstLine})" : firstLine;
+        var ortLine = message.Split('\n', 2)[0].Trim();
+        var provider = new[] { AppContext.BaseDirectory, Path.Combine(AppContext.BaseDirectory, "runtimes", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "native") }
+            .Select(dir => Path.Combine(dir, CudaProviderLibrary)).FirstOrDefault(File.Exists);
+        if (provider is null)
+            return $"this build has no CUDA provider ({CudaProviderLibrary}): use the GPU image or build with UseGpu=true ({ortLine})";
+        try
+        {
+            System.Runtime.InteropServices.NativeLibrary.Free(System.Runtime.InteropServices.NativeLibrary.Load(provider));
+            return ortLine; // the provider itself loads: the failure is past the libraries (driver, device)
+        }
+        catch (DllNotFoundException e)
+        {
+            var missing = System.Text.RegularExpressions.Regex.Match(e.Message, @"(lib[\w.+-]+?\.so(?:\.\d+)*): cannot open shared object file");
+            return missing.Success ? $"{missing.Groups[1].Value} is missing ({ortLine})" : $"{e.Message.Split('\n', 2)[0].Trim()} ({ortLine})";
+        }
     }
+
+    private const string CudaProviderLibrary = "libonnxruntime_providers_cuda.so";
 
     private Microsoft.ML.OnnxRuntime.SessionOptions BaseOptions()
     {
