@@ -75,6 +75,8 @@ public sealed class ComposeFileTests
         Assert.Equal("nvidia", device.GetProperty("driver").GetString());
         Assert.Equal(1, device.GetProperty("count").GetInt32());
         Assert.Equal(["gpu"], device.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal("cuda", gpu.GetProperty("environment").GetProperty("device_type").GetString());
+        Assert.False(services.GetProperty("tts").TryGetProperty("environment", out _));
     }
 
     /// <summary>dclint's JSON report for one file (its config: deploy/compose-check/.dclintrc.json).</summary>

@@ -92,10 +92,12 @@ public sealed class KubernetesManifestsTests(KubernetesManifestsTests.Rendered r
         var gpu = Container(Object("overlays/gpu", "Deployment"));
         Assert.Equal("1", gpu.GetProperty("resources").GetProperty("limits").GetProperty("nvidia.com/gpu").ToString());
         Assert.Equal("true", Env(gpu)["use_gpu"]);
+        Assert.Equal("cuda", Env(gpu)["device_type"]); // CUDA demanded: no silent CPU fallback on a GPU node
         Assert.EndsWith(":gpu", gpu.GetProperty("image").GetString());
         var cpu = Container(Object("base", "Deployment"));
         Assert.False(cpu.GetProperty("resources").GetProperty("limits").TryGetProperty("nvidia.com/gpu", out _));
         Assert.False(Env(cpu).ContainsKey("use_gpu"));
+        Assert.False(Env(cpu).ContainsKey("device_type"));
         // The overlay patched the container, it did not replace the base's settings.
         Assert.Equal(Env(cpu)["zipvoice_cache_dir"], Env(gpu)["zipvoice_cache_dir"]);
     }
