@@ -23,7 +23,7 @@ mkdir -p "$cache"
 # hybrid v1/v2 cgroups here; no default rlimits, as root here lacks CAP_SYS_RESOURCE to raise them.
 export CONTAINERS_STORAGE_CONF="$cache/storage.conf" CONTAINERS_CONF="$cache/containers.conf"
 driver=overlay; grep -qw overlay /proc/filesystems || driver=vfs
-printf '[storage]\ndriver = "%s"\ngraphroot = "%s/storage"\nrunroot = "/run/ttsservice-containers"\n' "$driver" "$cache" > "$CONTAINERS_STORAGE_CONF"
+printf '[storage]\ndriver = "%s"\ngraphroot = "%s/storage"\nrunroot = "%s/run"\n' "$driver" "$cache" "$cache" > "$CONTAINERS_STORAGE_CONF"
 printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nruntime = "runc"\n' > "$CONTAINERS_CONF"
 
 runtime_version=$(ls "$dotnet_root/shared/Microsoft.AspNetCore.App" | sort -V | tail -1)
