@@ -31,8 +31,9 @@ sealed class Peers(string nodeModules, string scripts)
         if (HasPeers(installed)) return installed;
         Directory.CreateDirectory(cache);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "peers", "package.json"), Path.Combine(cache, "package.json"), overwrite: true);
-        Console.Error.WriteLine($"npm install onnxruntime-node sherpa-onnx-node@1.13.8 into {cache}");
-        Tools.Run("npm", ["install", "--no-audit", "--no-fund", "--loglevel", "error"], cache);
+        Console.Error.WriteLine($"npm install onnxruntime-node@1.30.0 sherpa-onnx-node@1.13.8 into {cache}");
+        // onnxruntime-node's install script fetches its CUDA libraries from NuGet unless told not to; the peers run on CPU.
+        Tools.Run("npm", ["install", "--no-audit", "--no-fund", "--loglevel", "error"], cache, new Dictionary<string, string> { ["ONNXRUNTIME_NODE_INSTALL_CUDA"] = "skip" });
         return installed;
     }
 

@@ -103,14 +103,14 @@ try
         }
     }
 
-    Console.WriteLine("| model/steps | threads | concurrency | service RTF | peer RTF | service/peer | service first audio s | peer first audio s | audio s per wall s, service | audio s per wall s, peer |");
+    Console.WriteLine("| model/steps | threads | concurrency | service RTF | peer RTF | service/peer | service first audio p50 / p95 s | peer first audio p50 / p95 s | audio s per wall s, service | audio s per wall s, peer |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
     foreach (var row in rows.OrderBy(r => models.IndexOf(r.Model)))
     {
         var s = row.Service;
         var p = row.Peer;
         Console.WriteLine($"| {row.Model.Label} | {row.Threads} | {row.Concurrency} | {s.Rtf:F3} | {F(p?.Rtf)} | {F(p is null ? null : s.Rtf / p.Rtf)} | " +
-                          $"{s.FirstAudio:F2} | {F(p?.FirstAudio, "F2")} | {s.Throughput:F2} | {F(p?.Throughput, "F2")} |");
+                          $"{s.FirstAudio:F2} / {s.FirstAudioP95:F2} | {F(p?.FirstAudio, "F2")} / {F(p?.FirstAudioP95, "F2")} | {s.Throughput:F2} | {F(p?.Throughput, "F2")} |");
     }
     Console.WriteLine();
     Console.WriteLine("| service configuration | idle RSS after loading, MB | peak RSS (VmHWM), MB |");
@@ -164,6 +164,8 @@ sealed record Measured(IReadOnlyList<Request> Requests, IReadOnlyList<double> Ro
 {
     public double Rtf => Median(Requests.Select(r => r.Wall / r.Audio));
     public double FirstAudio => Median(Requests.Select(r => r.FirstAudio));
+    /// <summary>95th percentile of first audio across the requests (nearest rank): the newcomer who waited longest.</summary>
+    public double FirstAudioP95 => Percentile(Requests.Select(r => r.FirstAudio), 0.95);
     public double Throughput => Requests.Sum(r => r.Audio) / RoundWalls.Sum();
 
     public static async Task<Measured> RunAsync(int concurrency, int runs, Func<Task<Request>> request)
@@ -182,6 +184,12 @@ sealed record Measured(IReadOnlyList<Request> Requests, IReadOnlyList<double> Ro
     public override string ToString() =>
         FormattableString.Invariant($"RTF {Rtf:F3}, first audio {FirstAudio:F2} s, {Throughput:F2} audio s/s ({string.Join(", ", Requests.Select(r => $"{r.Wall:F1} s for {r.Audio:F1} s"))})");
 
+    private static double Percentile(IEnumerable<double> values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+    }
+
     private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
@@ -193,10 +201,11 @@ sealed record Request(double Wall, double FirstAudio, double Audio);
 
 static class Tools
 {
-    public static void Run(string tool, string[] arguments, string workingDirectory)
+    public static void Run(string tool, string[] arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Process.Start(new ProcessStartInfo(tool, arguments) { WorkingDirectory = workingDirectory })
-            ?? throw new InvalidOperationException($"{tool} did not start");
+        var start = new ProcessStartInfo(tool, arguments) { WorkingDirectory = workingDirectory };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start");
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} failed ({process.ExitCode})");
     }

@@ -8,45 +8,76 @@ namespace TtsService.Inference;
 /// that wait in a queue of at most <c>max_queued_requests</c>; past it they get a 429 at once.
 /// A slot is taken per model call (one sentence chunk), so a slow streaming client never holds it
 /// while its bytes are written.
+/// <para>
+/// The queue serves first audio first: a request's first model call goes ahead of other requests' later calls, so
+/// a newcomer's first audio does not wait behind whole sentences of the requests already speaking. Total work is the
+/// same, only its order changes. Aging keeps later calls from starving: after <see cref="MaxPassOvers"/> first calls
+/// in a row have gone ahead of a waiting later call, the later call goes next.
+/// </para>
 /// </summary>
 public sealed class InferenceLimiter(TtsSettings settings)
 {
-    private readonly SemaphoreSlim _slots = new(settings.EffectiveMaxConcurrentInferences, settings.EffectiveMaxConcurrentInferences);
+    /// <summary>First calls that may go ahead of a waiting later call before it is served.</summary>
+    public const int MaxPassOvers = 4;
+
+    private readonly Lock _lock = new();
+    private readonly LinkedList<Waiter> _firstCalls = new();
+    private readonly LinkedList<Waiter> _laterCalls = new();
+    private int _free = settings.EffectiveMaxConcurrentInferences;
+    private int _passOvers;
     private int _waiting;
     private int _running;
+    private int _activeRequests;
     private long _completed;
 
     public int Capacity { get; } = settings.EffectiveMaxConcurrentInferences;
 
     /// <summary>
-    /// Model calls one request may run at once (<see cref="ChunkPipeline"/>): 2 on a CPU where one call
-    /// leaves at least half the cores idle (few intra-op threads), so a stream's short first call and the
-    /// longer next one run side by side; otherwise 1, and the next call starts when the previous ends.
+    /// Model calls one request may run at once (<see cref="ChunkPipeline"/>) when it has the server to itself
+    /// (<see cref="RequestLease.MayRunAhead"/>): 2 on a CPU where one call leaves at least half the cores idle (few
+    /// intra-op threads), so a stream's short first call and the longer next one run side by side; otherwise 1, and
+    /// the next call starts when the previous ends.
     /// </summary>
     public int CallsInFlightPerRequest { get; } =
         !settings.UseGpu && settings.EffectiveIntraOpThreads * 2 <= Environment.ProcessorCount && settings.EffectiveMaxConcurrentInferences >= 2 ? 2 : 1;
     public int Waiting => Volatile.Read(ref _waiting);
     public int Running => Volatile.Read(ref _running);
+    /// <summary>Requests speaking now (each holds a <see cref="RequestLease"/> while its calls run).</summary>
+    public int ActiveRequests => Volatile.Read(ref _activeRequests);
     /// <summary>No model call runs or waits: a request arriving now has the machine to itself.</summary>
     public bool IsIdle => Running == 0 && Waiting == 0;
 
     /// <summary>Model calls finished since start.</summary>
     public long Completed => Interlocked.Read(ref _completed);
 
-    /// <summary>Runs <paramref name="work"/> on the thread pool once a slot is free.</summary>
-    public async Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a request's use of the limiter. Whether it may do extra work to speak sooner (a ZipVoice stream's early
+    /// short call repeats the prompt; Kokoro's second call side by side takes a second slot) is decided here, once,
+    /// atomically with counting the request in: only when no other request is active, no model call runs or waits, and a
+    /// second slot exists, so the
+    /// extra work takes no capacity from anyone. Two requests arriving together cannot both see an idle server.
+    /// </summary>
+    public RequestLease BeginRequest()
     {
-        if (!_slots.Wait(0))
+        lock (_lock)
         {
-            if (Interlocked.Increment(ref _waiting) > settings.MaxQueuedRequests)
-            {
-                Interlocked.Decrement(ref _waiting);
-                Observability.ServiceMetrics.Rejected.Inc();
-                throw new TooManyRequestsException($"All {Capacity} inference slots are busy and {settings.MaxQueuedRequests} requests are queued; retry shortly.", 1);
-            }
-            try { await _slots.WaitAsync(cancellationToken); }
-            finally { Interlocked.Decrement(ref _waiting); }
+            var alone = ++_activeRequests == 1 && _waiting == 0 && _running == 0;
+            return new RequestLease(this, mayRunAhead: alone && Capacity >= 2);
         }
+    }
+
+    private void EndRequest()
+    {
+        lock (_lock) _activeRequests--;
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the thread pool once a slot is free, as a later call (no priority).</summary>
+    public Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken) => RunAsync(work, firstCall: false, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> once a slot is free; a request's <paramref name="firstCall"/> is served before later calls.</summary>
+    public async Task<T> RunAsync<T>(Func<T> work, bool firstCall, CancellationToken cancellationToken)
+    {
+        await AcquireAsync(firstCall, cancellationToken);
         Interlocked.Increment(ref _running);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
@@ -63,7 +94,103 @@ public sealed class InferenceLimiter(TtsSettings settings)
             QueueWaitEstimator.Current?.AddInference(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             Interlocked.Decrement(ref _running);
             Interlocked.Increment(ref _completed);
-            _slots.Release();
+            Release();
+        }
+    }
+
+    private sealed class Waiter
+    {
+        public readonly TaskCompletionSource Granted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public LinkedListNode<Waiter>? Node;
+    }
+
+    private async Task AcquireAsync(bool firstCall, CancellationToken cancellationToken)
+    {
+        Waiter waiter;
+        lock (_lock)
+        {
+            if (_free > 0 && _waiting == 0)
+            {
+                _free--;
+                return;
+            }
+            if (_waiting >= settings.MaxQueuedRequests)
+            {
+                Observability.ServiceMetrics.Rejected.Inc();
+                throw new TooManyRequestsException($"All {Capacity} inference slots are busy and {settings.MaxQueuedRequests} requests are queued; retry shortly.", 1);
+            }
+            waiter = new Waiter();
+            waiter.Node = (firstCall ? _firstCalls : _laterCalls).AddLast(waiter);
+            _waiting++;
+        }
+        await using var cancel = cancellationToken.Register(() => Abandon(waiter, cancellationToken));
+        await waiter.Granted.Task;
+    }
+
+    /// <summary>A cancelled waiter leaves the queue; one granted a slot in the meantime keeps it and releases it after its check.</summary>
+    private void Abandon(Waiter waiter, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (waiter.Node?.List is not { } queue) return;
+            queue.Remove(waiter.Node);
+            waiter.Node = null;
+            _waiting--;
+        }
+        waiter.Granted.TrySetCanceled(cancellationToken);
+    }
+
+    /// <summary>Hands the freed slot to the next waiter: first calls first, unless a later call has been passed over enough.</summary>
+    private void Release()
+    {
+        Waiter? next;
+        lock (_lock)
+        {
+            next = Next();
+            if (next is null) { _free++; return; }
+            next.Node!.List!.Remove(next.Node);
+            next.Node = null;
+            _waiting--;
+        }
+        next.Granted.TrySetResult();
+    }
+
+    private Waiter? Next()
+    {
+        if (_firstCalls.First is { } first && (_laterCalls.Count == 0 || _passOvers < MaxPassOvers))
+        {
+            if (_laterCalls.Count > 0) _passOvers++;
+            return first.Value;
+        }
+        _passOvers = 0;
+        return _laterCalls.First?.Value;
+    }
+
+    /// <summary>
+    /// One request's hold on the limiter, from its first call to its end: knows whether the request may run ahead
+    /// (decided when it began) and which of its calls is the first.
+    /// </summary>
+    public sealed class RequestLease : IDisposable
+    {
+        private readonly InferenceLimiter _limiter;
+        private int _calls;
+        private int _disposed;
+
+        internal RequestLease(InferenceLimiter limiter, bool mayRunAhead) => (_limiter, MayRunAhead) = (limiter, mayRunAhead);
+
+        /// <summary>The request had the server to itself when it began: extra work to speak sooner costs nobody.</summary>
+        public bool MayRunAhead { get; }
+
+        /// <summary>Model calls this request may run at once.</summary>
+        public int CallsInFlight => MayRunAhead ? _limiter.CallsInFlightPerRequest : 1;
+
+        /// <summary>Runs one of this request's model calls; its first goes ahead of other requests' later calls.</summary>
+        public Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken) =>
+            _limiter.RunAsync(work, firstCall: Interlocked.Increment(ref _calls) == 1, cancellationToken);
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) _limiter.EndRequest();
         }
     }
 }

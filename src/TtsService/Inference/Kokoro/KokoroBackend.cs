@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TtsService.Configuration;
 using TtsService.Speech;
 using TtsService.Text;
@@ -132,16 +133,24 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
         return RunPieces(Frontend!.PiecesFromPhonemes(phonemes), table, speed, cancellationToken);
     }
 
-    /// <summary>Model calls run one ahead of the client (<see cref="ChunkPipeline"/>); pauses are silence, no call.</summary>
-    private IAsyncEnumerable<AudioChunk> RunPieces(IEnumerable<KokoroPiece> pieces, float[] table, float speed, CancellationToken cancellationToken) =>
-        ChunkPipeline.InOrder(pieces, (piece, token) => piece.PauseSeconds > 0
+    /// <summary>
+    /// Model calls run one ahead of the client (<see cref="ChunkPipeline"/>); pauses are silence, no call. Two calls side
+    /// by side only when the request began with the server to itself (<see cref="InferenceLimiter.BeginRequest"/>).
+    /// </summary>
+    private async IAsyncEnumerable<AudioChunk> RunPieces(IEnumerable<KokoroPiece> pieces, float[] table, float speed,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var lease = _limiter.BeginRequest();
+        var chunks = ChunkPipeline.InOrder(pieces, (piece, token) => piece.PauseSeconds > 0
             ? Task.FromResult(new AudioChunk(new float[(int)(piece.PauseSeconds * KokoroModel.SampleRate)], KokoroModel.SampleRate) { Text = "", Phonemes = "" })
-            : SpeakPiece(piece, table, speed, token), cancellationToken, _limiter.CallsInFlightPerRequest);
+            : SpeakPiece(lease, piece, table, speed, token), cancellationToken, lease.CallsInFlight);
+        await foreach (var chunk in chunks) yield return chunk;
+    }
 
-    private async Task<AudioChunk> SpeakPiece(KokoroPiece piece, float[] table, float speed, CancellationToken cancellationToken)
+    private async Task<AudioChunk> SpeakPiece(InferenceLimiter.RequestLease lease, KokoroPiece piece, float[] table, float speed, CancellationToken cancellationToken)
     {
         var (ids, style) = ModelInputs(piece.Ids, table);
-        var output = await _limiter.RunAsync(() => _model!.Run(ids, style, speed), cancellationToken);
+        var output = await lease.RunAsync(() => _model!.Run(ids, style, speed), cancellationToken);
         return new AudioChunk(output.Audio, KokoroModel.SampleRate) { Text = piece.Text, Phonemes = piece.Phonemes, Durations = output.Durations };
     }
 

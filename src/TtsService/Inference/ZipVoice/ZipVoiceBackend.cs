@@ -136,17 +136,15 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     }
 
     /// <summary>Holds <paramref name="model"/> loaded while a request synthesizes with it; <c>Alone</c>: no other request of any variant runs.</summary>
-    private (ZipVoiceVariant? Variant, VariantSlot Slot, bool Alone) Acquire(string model)
+    private (ZipVoiceVariant? Variant, VariantSlot Slot) Acquire(string model)
     {
         VariantSlot slot;
-        bool alone;
         lock (_variantsLock)
         {
             slot = Slot(model);
             slot.Users++;
-            alone = _variants.Values.Sum(v => v.Users) == 1;
         }
-        return (slot.Load.Value.Variant, slot, alone);
+        return (slot.Load.Value.Variant, slot);
     }
 
     private void Release(VariantSlot slot)
@@ -256,36 +254,39 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     {
         // Hold the variant loaded while this request runs (the idle unloader skips it). Should it have been unloaded
         // since the request was tokenized, this reloads the same files.
-        var (held, slot, alone) = Acquire(variant.Name);
+        var (held, slot) = Acquire(variant.Name);
+        using var lease = _limiter.BeginRequest();
         try
         {
             if (held is null) throw new BackendUnavailableException($"ZipVoice model '{variant.Name}' could not be reloaded.", "model", "model_unavailable");
             // The early call repeats the prompt. When it can run beside the rest (a core left idle by a 1-thread call, or
             // a GPU) it costs about 5% of the whole and buys first audio in a quarter of the time. Run one after the other
             // on all the cores it would cost a third more, for a first word followed by a stall (CPU ZipVoice runs slower
-            // than real time); beside other requests it would slow them all. Whole sentences then.
-            var overlaps = _limiter.CallsInFlightPerRequest >= 2 || held.Sampler.OnDevice;
-            if (earlyCut is not null && alone && overlaps && _limiter.IsIdle) sentences = ZipVoiceChunker.CutForStreaming(sentences, earlyCut);
+            // than real time); beside other requests it would slow them all. Whole sentences then. "Alone" is decided
+            // once, when the request begins (InferenceLimiter.BeginRequest), so two requests arriving together do not
+            // both take it.
+            var overlaps = lease.CallsInFlight >= 2 || held.Sampler.OnDevice;
+            if (earlyCut is not null && lease.MayRunAhead && overlaps) sentences = ZipVoiceChunker.CutForStreaming(sentences, earlyCut);
             var chunks = sentences
                 .Select(c => (Tokens: c, Ids: held.Tokenizer.TokensToIds(c)))
                 .Where(c => c.Ids.Length > 0)
                 .ToList();
-            await foreach (var chunk in Chunks(held, prompt, promptIds, chunks, speed, options, removeLongSilence, cancellationToken))
+            await foreach (var chunk in Chunks(held, lease, prompt, promptIds, chunks, speed, options, removeLongSilence, cancellationToken))
                 yield return chunk;
         }
         finally { Release(slot); }
     }
 
-    private async IAsyncEnumerable<AudioChunk> Chunks(ZipVoiceVariant variant, PromptFeatures prompt, long[] promptIds,
+    private async IAsyncEnumerable<AudioChunk> Chunks(ZipVoiceVariant variant, InferenceLimiter.RequestLease lease, PromptFeatures prompt, long[] promptIds,
         List<(List<string> Tokens, long[] Ids)> chunks, float speed, SamplerOptions options, bool removeLongSilence,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var rate = variant.Metadata.SampleRate;
         var joiner = new CrossFadeJoiner((int)(ZipVoiceAudio.CrossFadeSeconds * rate));
         // Each chunk gets its own seed derived from the request's, so chunks differ yet stay reproducible.
-        var calls = ChunkPipeline.InOrder(Enumerable.Range(0, chunks.Count), (i, token) => _limiter.RunAsync(
+        var calls = ChunkPipeline.InOrder(Enumerable.Range(0, chunks.Count), (i, token) => lease.RunAsync(
             () => Synthesize(variant, prompt, promptIds, chunks[i].Ids, speed, options with { Seed = options.Seed + i }, token), token),
-            cancellationToken, _limiter.CallsInFlightPerRequest);
+            cancellationToken, lease.CallsInFlight);
         var i = 0;
         await foreach (var raw in calls)
         {
