@@ -6,8 +6,8 @@ using TtsService.Errors;
 namespace TtsService.Api;
 
 /// <summary>
-/// When <c>api_keys</c> is set, every <c>/v1</c> and <c>/dev</c> call needs <c>Authorization: Bearer &lt;key&gt;</c>;
-/// <c>/health</c>, <c>/ready</c>, <c>/docs</c> and <c>/web</c> stay open. Runs as middleware, before body
+/// When <c>api_keys</c> is set, every route of a group marked <see cref="OpenApiConventions.RequireApiKey"/> (<c>/v1</c> and
+/// <c>/dev</c>) needs <c>Authorization: Bearer &lt;key&gt;</c>; <c>/health</c>, <c>/ready</c>, <c>/docs</c> and <c>/web</c> stay open. Runs as middleware, before body
 /// binding, so an unauthenticated caller learns nothing about the body's validity. Keys are compared in
 /// constant time (over their SHA-256, so the length is not leaked either) and never logged.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, TtsSettings settings)
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (_keyHashes.Length == 0 || !IsProtected(context.Request.Path)) return next(context);
+        if (_keyHashes.Length == 0 || context.GetEndpoint()?.Metadata.GetMetadata<OpenApiConventions.ApiKeyRequired>() is null) return next(context);
         var header = context.Request.Headers.Authorization.ToString();
         const string prefix = "Bearer ";
         if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
@@ -28,7 +28,4 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, TtsSettings settings)
         if (!match) throw new UnauthorizedException("Incorrect API key provided.");
         return next(context);
     }
-
-    private static bool IsProtected(PathString path) =>
-        path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/dev", StringComparison.OrdinalIgnoreCase);
 }

@@ -23,7 +23,7 @@ public static class DevEndpoints
 
     public static RouteGroupBuilder MapDev(this RouteGroupBuilder dev)
     {
-        dev.WithTags("Dev").ProducesErrors(400, 401, 503);
+        dev.WithTags("Dev").ProducesErrors(400, 503);
         dev.MapPost("/phonemize", (PhonemizeRequest request, BackendManager backends, TtsSettings settings) =>
         {
             if (string.IsNullOrWhiteSpace(request.Text))
@@ -36,7 +36,7 @@ public static class DevEndpoints
             var frontend = backends.Get<KokoroBackend>().Frontend!;
             var phonemes = frontend.Phonemize(request.Text, language, NormalizationOptions.Default);
             return TypedResults.Ok(new PhonemizeResponse(phonemes, frontend.Vocab.Encode(phonemes)));
-        }).WithName("Phonemize").WithSummary("The phonemes and token ids Kokoro would speak for text");
+        }).WithName("Phonemize").WithSummary("The phonemes and token ids Kokoro would speak for text").ProducesErrors(415);
 
         dev.MapPost("/generate_from_phonemes", async (HttpContext http, PhonemesSpeechRequest request, BackendManager backends, AudioResponseWriter writer) =>
         {
@@ -46,7 +46,7 @@ public static class DevEndpoints
                 throw new InvalidRequestException("phonemes contains no symbol of the Kokoro vocabulary.", "phonemes", "empty_phonemes");
             var audio = kokoro.SynthesizePhonemesAsync(request.Phonemes!, request.Voice ?? KokoroRequest.DefaultVoice, request.Speed ?? 1f, http.RequestAborted);
             await writer.WriteAsync(http, new SpokenAudio(kokoro.Name, audio), new AudioOutput(format, request.Stream ?? false));
-        }).AddEndpointFilter<ValidationFilter<PhonemesSpeechRequest>>().AdmittedByExpectedWait().WithName("GenerateFromPhonemes").WithSummary("Speak Kokoro phonemes directly").ProducesAudio().ProducesErrors(404, 429);
+        }).AddEndpointFilter<ValidationFilter<PhonemesSpeechRequest>>().AdmittedByExpectedWait().WithName("GenerateFromPhonemes").WithSummary("Speak Kokoro phonemes directly").ProducesAudio().ProducesErrors(404, 415);
 
         dev.MapCaptionedSpeech("/captioned_speech", "DevCaptionedSpeech");
         return dev;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using TtsService.Inference;
 
 namespace TtsService.Api;
@@ -13,17 +14,16 @@ public static class HealthEndpoints
     {
         app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("healthy")))
             .WithTags("Health").WithName("Health").WithSummary("The process answers (liveness)");
-        app.MapGet("/ready", (BackendManager manager) =>
+        app.MapGet("/ready", Results<Ok<ReadyResponse>, ServiceUnavailable<ReadyResponse>> (BackendManager manager) =>
         {
             var backends = manager.Statuses
                 .Select(s => new ReadyBackend(s.Name, s.State.ToString().ToLowerInvariant(), s.Reason, s.Models))
                 .ToList();
             var ready = backends.Any(b => b.State == "ready");
             // 503 when nothing can speak, so orchestrators hold traffic; the body still says why.
-            return ready ? Results.Ok(new ReadyResponse(true, backends)) : Results.Json(new ReadyResponse(false, backends), statusCode: 503);
+            return ready ? TypedResults.Ok(new ReadyResponse(true, backends)) : new ServiceUnavailable<ReadyResponse>(new ReadyResponse(false, backends));
         })
-            .WithTags("Health").WithName("Ready").WithSummary("Which backends can speak (readiness): 503 when none can")
-            .Produces<ReadyResponse>(200).Produces<ReadyResponse>(503);
+            .WithTags("Health").WithName("Ready").WithSummary("Which backends can speak (readiness): 503 when none can");
         return app;
     }
 }

@@ -29,7 +29,7 @@ public static class KokoroVoicesEndpoints
             .WithTags("Voices")
             .WithName("ListKokoroVoices")
             .WithSummary("Kokoro voices: {\"voices\": [{\"id\", \"name\"}]}, or plain names with ?legacy=true")
-            .ProducesErrors(503);
+            .ProducesErrors(400, 503);
 
         v1.MapPost("/audio/voices/combine", CombineAsync)
             .WithTags("Voices")

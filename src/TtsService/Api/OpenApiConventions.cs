@@ -29,6 +29,19 @@ public static class OpenApiConventions
         public static readonly PromptUploadForm Instance = new();
     }
 
+    /// <summary>
+    /// Marks a group whose routes need a key when <c>api_keys</c> is set: <see cref="ApiKeyMiddleware"/> enforces it,
+    /// and the document declares the bearer scheme and the 401 on those routes, from this one mark.
+    /// </summary>
+    public static RouteGroupBuilder RequireApiKey(this RouteGroupBuilder group) =>
+        group.WithMetadata(ApiKeyRequired.Instance).ProducesErrors(StatusCodes.Status401Unauthorized);
+
+    /// <summary>The mark <see cref="RequireApiKey"/> puts on a group's routes.</summary>
+    public sealed class ApiKeyRequired
+    {
+        public static readonly ApiKeyRequired Instance = new();
+    }
+
     /// <summary>Declares the spec's error body (<c>{"error": {message, type, param, code}}</c>) for each status.</summary>
     public static TBuilder ProducesErrors<TBuilder>(this TBuilder builder, params int[] statuses) where TBuilder : IEndpointConventionBuilder
     {

@@ -42,14 +42,14 @@ public static class ZipVoiceEndpoints
             .Accepts<SpeechRequest>("application/json", "multipart/form-data")
             .WithMetadata(OpenApiConventions.PromptUploadForm.Instance)
             .ProducesAudio()
-            .ProducesErrors(400, 404, 413, 415, 422, 429, 503);
+            .ProducesErrors(400, 404, 415, 422, 503);
 
         zipvoice.MapPost("/voices/register", RegisterAsync)
             .WithBodyLimit(BodySizeLimits.UploadBody(settings))
             .WithName("RegisterZipVoiceVoice")
             .WithSummary("Register a voice (multipart: name, transcription, audio_file, optional overwrite)")
             .Accepts<RegisterVoiceForm>("multipart/form-data")
-            .ProducesErrors(400, 409, 413, 415, 422);
+            .ProducesErrors(400, 409, 415, 422);
 
         zipvoice.MapGet("/voices", (VoicePromptStore store) =>
         {
