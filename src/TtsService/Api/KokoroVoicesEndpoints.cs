@@ -37,7 +37,7 @@ public static class KokoroVoicesEndpoints
             .ProducesErrors(400, 404, 503)
             .WithSummary("Mix Kokoro voices; returns the style file (float32 [510,1,256]) and makes the mix usable by name")
             .Accepts<JsonElement>("application/json")
-            .Produces(200, contentType: "application/octet-stream");
+            .ProducesFile("application/octet-stream");
         return v1;
     }
 

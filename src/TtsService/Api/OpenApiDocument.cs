@@ -73,10 +73,11 @@ public static class OpenApiDocument
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
             var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
-            if (metadata.OfType<OpenApiConventions.AudioResponse>().Any() && operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
+            if (metadata.OfType<OpenApiConventions.FileResponse>().LastOrDefault() is { } file && operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
             {
-                response.Description = "The audio: the file's bytes in response_format, or server-sent events (stream_format sse).";
-                response.Content = OpenApiConventions.AudioContentTypes.ToDictionary(
+                if (file.ContentTypes.SequenceEqual(OpenApiConventions.AudioContentTypes))
+                    response.Description = "The audio: the file's bytes in response_format, or server-sent events (stream_format sse).";
+                response.Content = file.ContentTypes.ToDictionary(
                     type => type,
                     IOpenApiMediaType (type) => new OpenApiMediaType
                     {
@@ -112,7 +113,7 @@ public static class OpenApiDocument
 
     /// <summary>
     /// What the route's code states beyond ApiExplorer's one-type-per-status view: the bearer requirement of routes marked
-    /// <see cref="OpenApiConventions.RequireApiKey"/>; a <c>oneOf</c> where a handler's <c>Results&lt;…&gt;</c> has several
+    /// <see cref="OpenApiConventions.MapGroupRequiringApiKey"/>; a <c>oneOf</c> where a handler's <c>Results&lt;…&gt;</c> has several
     /// bodies for one status (the voice list and its legacy shape); and the 413 of every route that takes a body
     /// (<see cref="BodySizeLimits"/> applies to all of them).
     /// </summary>
