@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -119,6 +120,29 @@ public sealed class LiveContractTests(LiveContractHosts hosts, ITestOutputHelper
         var missing = documented.SelectMany(o => o.Value!.AsArray().Select(s => (string)s!)
             .Where(s => coverage[o.Key]?.AsArray().Any(c => (string)c! == s) != true).Select(s => $"{o.Key} {s}")).ToList();
         Assert.True(missing.Count == 0, "documented but never exercised: " + string.Join(", ", missing));
+    }
+
+    /// <summary>/v1/models lists a model only when its backend can speak it (zipvoice_dialog and _stereo, without files, are left out).</summary>
+    [Fact]
+    public async Task Every_listed_model_speaks()
+    {
+        using var client = hosts.Main.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", LiveContractHosts.Key);
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent("models_voice"), "name" }, { new StringContent("A tone."), "transcription" },
+            { new ByteArrayContent(Voices.TestAudio.SineWav(1.5)), "audio_file", "tone.wav" },
+        };
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await client.PostAsync("/v1/zipvoice/voices/register", form)).StatusCode);
+        var models = (await client.GetFromJsonAsync<JsonElement>("/v1/models")).GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(["kokoro", "tts-1", "tts-1-hd", "gpt-4o-mini-tts", "zipvoice"], models);
+        foreach (var model in models)
+        {
+            var voice = model.StartsWith("zipvoice", StringComparison.Ordinal) ? "models_voice" : "af_standin_low";
+            var response = await client.PostAsJsonAsync("/v1/audio/speech", new { model, input = "Hello.", voice, response_format = "pcm", stream = false });
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, $"{model}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        await client.DeleteAsync("/v1/zipvoice/voices/models_voice");
     }
 
     [SkippableFact]
