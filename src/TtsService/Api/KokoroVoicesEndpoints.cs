@@ -42,7 +42,7 @@ public static class KokoroVoicesEndpoints
     }
 
     /// <summary>Body: a mix string (<c>"af_bella(2)+af_sky"</c>), a list of names, or <c>{"voices": ...}</c>.</summary>
-    private static async Task<IResult> CombineAsync(HttpContext http, BackendManager manager)
+    private static async Task<FileContentHttpResult> CombineAsync(HttpContext http, BackendManager manager)
     {
         var kokoro = manager.Get<KokoroBackend>();
         JsonElement body;

@@ -114,8 +114,8 @@ public static class OpenApiDocument
     /// <summary>
     /// What the route's code states beyond ApiExplorer's one-type-per-status view: the bearer requirement of routes marked
     /// <see cref="OpenApiConventions.MapGroupRequiringApiKey"/>; a <c>oneOf</c> where a handler's <c>Results&lt;…&gt;</c> has several
-    /// bodies for one status (the voice list and its legacy shape); and the 413 of every route that takes a body
-    /// (<see cref="BodySizeLimits"/> applies to all of them).
+    /// bodies for one status (the voice list and its legacy shape); and the 413 and 415 of every route that takes a body
+    /// (<see cref="BodySizeLimits"/> applies to all of them, and the router refuses content types a route does not accept).
     /// </summary>
     private sealed class ResponsesFromCodeFilter : IOperationFilter
     {
@@ -128,14 +128,16 @@ public static class OpenApiDocument
                 operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] });
             }
             operation.Responses ??= [];
-            if (operation.RequestBody is not null && !operation.Responses.ContainsKey("413"))
+            if (operation.RequestBody is not null)
             {
+                // A body is limited (BodySizeLimits: 413) and of the declared content types (the router: 415).
                 var error = context.SchemaGenerator.GenerateSchema(typeof(ErrorResponses.ErrorBody), context.SchemaRepository);
-                operation.Responses["413"] = new OpenApiResponse
-                {
-                    Description = "Payload Too Large",
-                    Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = error } },
-                };
+                foreach (var (status, description) in new[] { ("413", "Payload Too Large"), ("415", "Unsupported Media Type") })
+                    operation.Responses.TryAdd(status, new OpenApiResponse
+                    {
+                        Description = description,
+                        Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = error } },
+                    });
             }
             foreach (var (status, types) in ResultBodies(context.MethodInfo?.ReturnType))
             {

@@ -54,46 +54,57 @@ public sealed class ContractDriver(HttpClient client, JsonNode document)
     private static MultipartFormDataContent Form(JsonObject body, params (string Name, byte[] Bytes, string File)[] files)
     {
         var form = new MultipartFormDataContent();
-        foreach (var (name, value) in body)
+        foreach (var (name, value) in body.Where(f => f.Value is not null))
             form.Add(new StringContent(value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value!.ToJsonString()), name);
         foreach (var (name, bytes, file) in files)
             form.Add(new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("audio/wav") } }, name, file);
         return form;
     }
 
-    private JsonObject RequestProperties(string path, string type = "application/json")
+    private JsonObject RequestSchema(string path, string type = "application/json")
     {
         var schema = document["paths"]![path]!["post"]!["requestBody"]!["content"]![type]!["schema"]!;
         if (schema["allOf"] is JsonArray parts) schema = parts[0]!;
         var reference = (string)schema["$ref"]!;
-        return document["components"]!["schemas"]![reference.Split('/')[^1]]!["properties"]!.AsObject();
+        return document["components"]!["schemas"]![reference.Split('/')[^1]]!.AsObject();
     }
 
-    /// <summary>For each field with a range or an enum in the document: both bounds, just outside each, every enum value and one that is not.</summary>
-    public static IEnumerable<(string Field, JsonNode Value)> ProbeValues(JsonObject properties)
+    /// <summary>
+    /// For each constrained field of <paramref name="schema"/>: both bounds of a range and just outside each, every enum value
+    /// and one that is not, the shortest allowed string and a shorter one, and a required field sent as null.
+    /// </summary>
+    public static IEnumerable<(string Field, JsonNode? Value)> ProbeValues(JsonObject schema)
     {
-        foreach (var (name, schema) in properties)
+        foreach (var required in schema["required"]?.AsArray() ?? [])
+            yield return ((string)required!, null);
+        foreach (var (name, property) in schema["properties"]!.AsObject())
         {
-            if (schema is null) continue;
-            if (schema["enum"] is JsonArray values)
+            if (property is null) continue;
+            if (property["enum"] is JsonArray values)
             {
                 foreach (var value in values) yield return (name, value!.DeepClone());
                 yield return (name, JsonValue.Create($"not_{name}"));
             }
-            var integer = (string?)schema["type"] == "integer";
+            if (property["minLength"] is { } minLength)
+            {
+                var shortest = minLength.GetValue<int>();
+                yield return (name, JsonValue.Create(new string('a', shortest - 1)));
+                yield return (name, JsonValue.Create(new string('a', shortest)));
+            }
+            var integer = (string?)property["type"] == "integer";
             var step = integer ? 1m : 0.01m;
             JsonNode Number(decimal n) => integer ? JsonValue.Create((long)n) : JsonValue.Create(n);
-            if (schema["minimum"] is { } minimum)
+            if (property["minimum"] is { } minimum)
             {
                 var min = (decimal)minimum.GetValue<double>();
-                var exclusive = schema["exclusiveMinimum"] is JsonValue e && e.GetValue<bool>();
+                var exclusive = property["exclusiveMinimum"] is JsonValue e && e.GetValue<bool>();
                 yield return (name, Number(exclusive ? min : min - step));
                 yield return (name, Number(exclusive ? min + step : min));
             }
-            if (schema["maximum"] is { } maximum)
+            if (property["maximum"] is { } maximum)
             {
                 var max = (decimal)maximum.GetValue<double>();
-                var exclusive = schema["exclusiveMaximum"] is JsonValue e && e.GetValue<bool>();
+                var exclusive = property["exclusiveMaximum"] is JsonValue e && e.GetValue<bool>();
                 yield return (name, Number(exclusive ? max - step : max));
                 yield return (name, Number(exclusive ? max : max + step));
             }
@@ -103,18 +114,17 @@ public sealed class ContractDriver(HttpClient client, JsonNode document)
     /// <summary>Every probe of the speech request's fields, on every route that takes one, JSON and multipart.</summary>
     public async Task ProbeSpeechFields(bool allRoutes = true)
     {
-        var speech = RequestProperties("/v1/audio/speech");
-        foreach (var (field, value) in ProbeValues(speech))
+        foreach (var (field, value) in ProbeValues(RequestSchema("/v1/audio/speech")))
             await Post("/v1/audio/speech", Json(With(KokoroBody, field, value)), field);
         if (!allRoutes) return;
-        foreach (var (field, value) in ProbeValues(RequestProperties("/v1/audio/speech/captioned")))
+        foreach (var (field, value) in ProbeValues(RequestSchema("/v1/audio/speech/captioned")))
             await Post("/v1/audio/speech/captioned", Json(With(KokoroBody, field, value)), field);
-        foreach (var (field, value) in ProbeValues(RequestProperties("/v1/zipvoice/audio/speech")))
+        foreach (var (field, value) in ProbeValues(RequestSchema("/v1/zipvoice/audio/speech")))
         {
             await Post("/v1/zipvoice/audio/speech", Json(With(ZipVoiceBody, field, value)), field);
             await Post("/v1/zipvoice/audio/speech", Form(With(ZipVoiceBody, field, value)), field);
         }
-        foreach (var (field, value) in ProbeValues(RequestProperties("/dev/generate_from_phonemes")))
+        foreach (var (field, value) in ProbeValues(RequestSchema("/dev/generate_from_phonemes")))
             await Post("/dev/generate_from_phonemes", Json(With(PhonemesBody, field, value)), field);
     }
 
@@ -197,6 +207,11 @@ public sealed class ContractDriver(HttpClient client, JsonNode document)
         await Post("/dev/generate_from_phonemes", Json(With(PhonemesBody, "voice", "af_nobody")));
         await Post("/dev/generate_from_phonemes", Json(With(PhonemesBody, "phonemes", big)));
         await Post("/dev/generate_from_phonemes", Text("hˈɛloʊ", "text/plain"));
+
+        // A content type no route here takes, on every operation with a body.
+        foreach (var (path, item) in document["paths"]!.AsObject())
+            if (item!["post"]?["requestBody"] is not null)
+                await Post(path.Replace("{name}", Voice), Text("Hello", "text/plain"));
 
         await client.DeleteAsync("/v1/zipvoice/voices/nobody");
         await client.DeleteAsync("/v1/zipvoice/voices/bad.name");
