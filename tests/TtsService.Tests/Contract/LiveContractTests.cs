@@ -171,6 +171,52 @@ public sealed class LiveContractTests(LiveContractHosts hosts, ITestOutputHelper
         finally { File.Delete(path); }
     }
 
+    /// <summary>The issue's drift list, planted back into a copy of the document: the checker fails on each.</summary>
+    [SkippableTheory]
+    [InlineData("captioned route without its 413", "status 413 is not documented for CreateCaptionedSpeech")]
+    [InlineData("voice list documented as the legacy shape only", "response body does not match the ListKokoroVoices 200 schema")]
+    [InlineData("no security requirement on /v1/models", "401 from an operation that declares no security requirement")]
+    [InlineData("guidance_scale documented wider than it is", "guidance_scale = 10.01 is inside its documented range or values but was refused")]
+    public async Task Each_drift_of_the_issue_planted_in_the_document_fails_the_check(string drift, string expected)
+    {
+        SkipWithoutChecker();
+        var document = JsonNode.Parse(File.ReadAllText(DocumentFile))!;
+        var paths = document["paths"]!;
+        var exchanges = new List<string>();
+        using var keyed = ExchangeRecorder.Client(hosts.Main, exchanges, LiveContractHosts.Key);
+        using var withoutKey = ExchangeRecorder.Client(hosts.Main, exchanges, LiveContractHosts.Key, sendKey: false);
+        var driver = new ContractDriver(keyed, document);
+        switch (drift)
+        {
+            case "captioned route without its 413":
+                paths["/v1/audio/speech/captioned"]!["post"]!["responses"]!.AsObject().Remove("413");
+                await driver.Post("/v1/audio/speech/captioned", ContractDriver.Json(new JsonObject { ["input"] = new string('a', 3 << 20) }));
+                break;
+            case "voice list documented as the legacy shape only":
+                paths["/v1/audio/voices"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"] = new JsonObject { ["$ref"] = "#/components/schemas/LegacyVoiceList" };
+                await keyed.GetAsync("/v1/audio/voices");
+                break;
+            case "no security requirement on /v1/models":
+                paths["/v1/models"]!["get"]!.AsObject().Remove("security");
+                await withoutKey.GetAsync("/v1/models");
+                break;
+            case "guidance_scale documented wider than it is":
+                document["components"]!["schemas"]!["SpeechRequest"]!["properties"]!["guidance_scale"]!["maximum"] = 20.0;
+                await driver.Post("/v1/zipvoice/audio/speech", ContractDriver.Json(new JsonObject { ["input"] = "Hi.", ["guidance_scale"] = 10.01m }), "guidance_scale");
+                break;
+        }
+        var path = Path.Combine(Path.GetTempPath(), $"openapi-drifted-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, document.ToJsonString());
+        try
+        {
+            var result = Check(exchanges, path);
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains(expected, (string)Assert.Single(result.Report["failures"]!.AsArray())!);
+            Assert.Equal(0, Check(exchanges, DocumentFile).ExitCode);
+        }
+        finally { File.Delete(path); }
+    }
+
     [SkippableFact]
     public async Task A_response_field_renamed_only_in_the_code_fails_the_check()
     {
