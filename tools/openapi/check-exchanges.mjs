@@ -102,7 +102,7 @@ for (const [index, exchange] of exchanges.entries()) {
       fail(`${exchange.probe} outside its documented range or values should be a 400 naming it; got ${status} param '${exchange.responseJson?.error?.param}' (${sent.ajv.errorsText(validate.errors)})`);
     if (valid && exchange.probe && status === "400")
       fail(`${exchange.probe} = ${JSON.stringify(sent.body[exchange.probe])} is inside its documented range or values but was refused: ${exchange.responseJson?.error?.message}`);
-    if (!valid && exchange.probe && !fields.includes(exchange.probe)) fail(`the probe of ${exchange.probe} broke other fields too: ${fields.join(", ")}`);
+    if (!valid && exchange.probe && !fields.includes(exchange.probe)) fail(`the probe of ${exchange.probe} is outside the document for other fields too: ${fields.join(", ")}`);
   }
 }
 
