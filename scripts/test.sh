@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
-# The independent OpenAPI validator (@apidevtools/swagger-parser, pinned by package-lock.json).
+# The independent OpenAPI tools (@apidevtools/swagger-parser for the document, Ajv for the live exchanges; pinned by package-lock.json).
 npm ci --prefix tools/openapi --no-audit --no-fund --loglevel=error
 dotnet test TtsService.sln -c Release --logger "console;verbosity=normal" "$@"

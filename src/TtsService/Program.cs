@@ -29,14 +29,14 @@ app.UseServiceApi();
 
 app.MapHealth();
 app.MapServiceMetrics();
-var v1 = app.MapGroup("/v1").ProducesErrors(401);
+var v1 = app.MapGroupRequiringApiKey("/v1");
 v1.MapSpeech();
 v1.MapCaptionedSpeech("/audio/speech/captioned", "CreateCaptionedSpeech");
 v1.MapDownloads();
 v1.MapModels();
 v1.MapKokoroVoices();
 v1.MapGroup("/zipvoice").MapZipVoice();
-app.MapGroup("/dev").MapDev();
+app.MapGroupRequiringApiKey("/dev").MapDev();
 
 app.Run();
 return 0;

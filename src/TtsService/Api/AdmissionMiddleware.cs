@@ -31,6 +31,7 @@ public sealed class SynthesisRoute
 
 public static class AdmissionExtensions
 {
+    /// <summary>Admitted by expected wait, so the route can answer 429 (declared here, with the mark).</summary>
     public static TBuilder AdmittedByExpectedWait<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(SynthesisRoute.Instance);
+        builder.WithMetadata(SynthesisRoute.Instance).ProducesErrors(StatusCodes.Status429TooManyRequests);
 }

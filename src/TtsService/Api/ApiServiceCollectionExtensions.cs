@@ -18,6 +18,7 @@ public static class ApiServiceCollectionExtensions
         });
         services.AddServiceErrors();
         services.AddSingleton<AudioResponseWriter>();
+        services.AddSingleton<ApiKeyScope>();
         services.AddServiceOpenApi();
         return services;
     }

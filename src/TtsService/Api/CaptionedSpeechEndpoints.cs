@@ -22,7 +22,7 @@ public static class CaptionedSpeechEndpoints
             .WithName(operationId)
             .WithSummary("Speech plus word timestamps [{word, start_time, end_time}]")
             .Produces<CaptionedSpeech>(200, "application/json", "application/x-ndjson")
-            .ProducesErrors(400, 404, 422, 429, 503);
+            .ProducesErrors(400, 404, 415, 422, 503);
 
     private static Task SpeakAsync(HttpContext http, SpeechRequest request, BackendManager backends, AudioResponseWriter writer)
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using TtsService.Audio;
 using TtsService.Configuration;
 using TtsService.Errors;
@@ -13,11 +14,16 @@ public static class DevEndpoints
 {
     public sealed record PhonemizeRequest(string? Text, string? Language);
     public sealed record PhonemizeResponse(string Phonemes, IReadOnlyList<long> Tokens);
-    public sealed record PhonemesSpeechRequest(string? Phonemes, string? Voice, float? Speed, string? ResponseFormat, bool? Stream);
+    public sealed record PhonemesSpeechRequest(
+        [property: Required, ErrorCode("empty_input")] string? Phonemes,
+        string? Voice,
+        [property: Range(SpeechLimits.MinSpeed, SpeechLimits.MaxSpeed)] float? Speed,
+        [property: AudioFormatValues] string? ResponseFormat,
+        bool? Stream);
 
     public static RouteGroupBuilder MapDev(this RouteGroupBuilder dev)
     {
-        dev.WithTags("Dev").ProducesErrors(400, 401, 503);
+        dev.WithTags("Dev").ProducesErrors(400, 503);
         dev.MapPost("/phonemize", (PhonemizeRequest request, BackendManager backends, TtsSettings settings) =>
         {
             if (string.IsNullOrWhiteSpace(request.Text))
@@ -30,21 +36,17 @@ public static class DevEndpoints
             var frontend = backends.Get<KokoroBackend>().Frontend!;
             var phonemes = frontend.Phonemize(request.Text, language, NormalizationOptions.Default);
             return TypedResults.Ok(new PhonemizeResponse(phonemes, frontend.Vocab.Encode(phonemes)));
-        }).WithName("Phonemize").WithSummary("The phonemes and token ids Kokoro would speak for text");
+        }).WithName("Phonemize").WithSummary("The phonemes and token ids Kokoro would speak for text").ProducesErrors(415);
 
         dev.MapPost("/generate_from_phonemes", async (HttpContext http, PhonemesSpeechRequest request, BackendManager backends, AudioResponseWriter writer) =>
         {
-            if (string.IsNullOrWhiteSpace(request.Phonemes))
-                throw new InvalidRequestException("phonemes is required.", "phonemes", "empty_input");
-            if (request.Speed is { } s && !(s >= SpeechLimits.MinSpeed && s <= SpeechLimits.MaxSpeed))
-                throw new InvalidRequestException($"speed must be between {SpeechLimits.MinSpeed} and {SpeechLimits.MaxSpeed:0.0} (got {s}).", "speed", "invalid_speed");
             var format = AudioFormats.Parse(request.ResponseFormat ?? "wav");
             var kokoro = backends.Get<KokoroBackend>();
-            if (!kokoro.Frontend!.PiecesFromPhonemes(request.Phonemes).Any())
+            if (!kokoro.Frontend!.PiecesFromPhonemes(request.Phonemes!).Any())
                 throw new InvalidRequestException("phonemes contains no symbol of the Kokoro vocabulary.", "phonemes", "empty_phonemes");
-            var audio = kokoro.SynthesizePhonemesAsync(request.Phonemes, request.Voice ?? KokoroRequest.DefaultVoice, request.Speed ?? 1f, http.RequestAborted);
+            var audio = kokoro.SynthesizePhonemesAsync(request.Phonemes!, request.Voice ?? KokoroRequest.DefaultVoice, request.Speed ?? 1f, http.RequestAborted);
             await writer.WriteAsync(http, new SpokenAudio(kokoro.Name, audio), new AudioOutput(format, request.Stream ?? false));
-        }).AdmittedByExpectedWait().WithName("GenerateFromPhonemes").WithSummary("Speak Kokoro phonemes directly").ProducesAudio().ProducesErrors(404, 429);
+        }).AddEndpointFilter<ValidationFilter<PhonemesSpeechRequest>>().AdmittedByExpectedWait().WithName("GenerateFromPhonemes").WithSummary("Speak Kokoro phonemes directly").ProducesAudio().ProducesErrors(404, 415);
 
         dev.MapCaptionedSpeech("/captioned_speech", "DevCaptionedSpeech");
         return dev;

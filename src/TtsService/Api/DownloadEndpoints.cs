@@ -13,8 +13,8 @@ public static partial class DownloadEndpoints
             .WithTags("Speech")
             .WithName("DownloadSpeech")
             .WithSummary("Download a file produced with return_download_link (?name= sets the save-as name)")
-            .Produces(200, contentType: OpenApiConventions.AudioContentTypes[0], additionalContentTypes: OpenApiConventions.AudioContentTypes[1..^1])
-            .ProducesErrors(404);
+            .ProducesFile(OpenApiConventions.AudioContentTypes[..^1])
+            .ProducesErrors(400, 404);
         // Kokoro-FastAPI's X-Download-Path is "/download/x" and its clients (its web player among them) fetch
         // "/v1" + that; ours already starts with /v1, so such clients ask for /v1/v1/download/x.
         v1.MapGet("/v1/download/{file}", Download).ExcludeFromDescription();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using TtsService.Inference;
 
 namespace TtsService.Api;
@@ -17,7 +18,7 @@ public static class HealthEndpoints
     {
         app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("healthy")))
             .WithTags("Health").WithName("Health").WithSummary("The process answers (liveness)");
-        app.MapGet("/ready", (BackendManager manager, OnnxSessions sessions) =>
+        app.MapGet("/ready", Results<Ok<ReadyResponse>, ServiceUnavailable<ReadyResponse>> (BackendManager manager, OnnxSessions sessions) =>
         {
             var backends = manager.Statuses
                 .Select(s => new ReadyBackend(s.Name, s.State.ToString().ToLowerInvariant(), s.Reason, s.Models, s.Device))
@@ -25,10 +26,9 @@ public static class HealthEndpoints
             var device = new ReadyDevice(sessions.RequiresCuda ? "cuda-required" : sessions.WantsCuda ? "cuda" : "cpu", sessions.CudaError);
             var ready = backends.Any(b => b.State == "ready");
             // 503 when nothing can speak, so orchestrators hold traffic; the body still says why.
-            return ready ? Results.Ok(new ReadyResponse(true, backends, device)) : Results.Json(new ReadyResponse(false, backends, device), statusCode: 503);
+            return ready ? TypedResults.Ok(new ReadyResponse(true, backends, device)) : new ServiceUnavailable<ReadyResponse>(new ReadyResponse(false, backends, device));
         })
-            .WithTags("Health").WithName("Ready").WithSummary("Which backends can speak (readiness): 503 when none can")
-            .Produces<ReadyResponse>(200).Produces<ReadyResponse>(503);
+            .WithTags("Health").WithName("Ready").WithSummary("Which backends can speak (readiness): 503 when none can");
         return app;
     }
 }

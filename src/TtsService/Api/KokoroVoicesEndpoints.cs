@@ -29,7 +29,7 @@ public static class KokoroVoicesEndpoints
             .WithTags("Voices")
             .WithName("ListKokoroVoices")
             .WithSummary("Kokoro voices: {\"voices\": [{\"id\", \"name\"}]}, or plain names with ?legacy=true")
-            .ProducesErrors(503);
+            .ProducesErrors(400, 503);
 
         v1.MapPost("/audio/voices/combine", CombineAsync)
             .WithTags("Voices")
@@ -37,12 +37,12 @@ public static class KokoroVoicesEndpoints
             .ProducesErrors(400, 404, 503)
             .WithSummary("Mix Kokoro voices; returns the style file (float32 [510,1,256]) and makes the mix usable by name")
             .Accepts<JsonElement>("application/json")
-            .Produces(200, contentType: "application/octet-stream");
+            .ProducesFile("application/octet-stream");
         return v1;
     }
 
     /// <summary>Body: a mix string (<c>"af_bella(2)+af_sky"</c>), a list of names, or <c>{"voices": ...}</c>.</summary>
-    private static async Task<IResult> CombineAsync(HttpContext http, BackendManager manager)
+    private static async Task<FileContentHttpResult> CombineAsync(HttpContext http, BackendManager manager)
     {
         var kokoro = manager.Get<KokoroBackend>();
         JsonElement body;

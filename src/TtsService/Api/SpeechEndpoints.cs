@@ -20,7 +20,7 @@ public static class SpeechEndpoints
             .WithSummary("Speak text (OpenAI-compatible)")
             .WithDescription("Kokoro voices, or ZipVoice voice cloning with model zipvoice*: voice is then a registered name, url+<address> or base64+<data> and prompt_text its transcript.")
             .ProducesAudio()
-            .ProducesErrors(400, 404, 413, 422, 429, 503);
+            .ProducesErrors(400, 404, 415, 422, 503);
         return v1;
     }
 

@@ -35,20 +35,21 @@ public static class ZipVoiceEndpoints
 
         zipvoice.MapPost("/audio/speech", SpeakAsync)
             .WithBodyLimit(BodySizeLimits.Base64PromptBody(settings))
+            .AddEndpointFilter<ValidationFilter<SpeechRequest>>()
             .AdmittedByExpectedWait()
             .WithName("CreateZipVoiceSpeech")
             .WithSummary("Clone a voice: speak input in the voice of a prompt (registered name, url+, base64+, file+)")
             .Accepts<SpeechRequest>("application/json", "multipart/form-data")
             .WithMetadata(OpenApiConventions.PromptUploadForm.Instance)
             .ProducesAudio()
-            .ProducesErrors(400, 404, 413, 415, 422, 429, 503);
+            .ProducesErrors(400, 404, 415, 422, 503);
 
         zipvoice.MapPost("/voices/register", RegisterAsync)
             .WithBodyLimit(BodySizeLimits.UploadBody(settings))
             .WithName("RegisterZipVoiceVoice")
             .WithSummary("Register a voice (multipart: name, transcription, audio_file, optional overwrite)")
             .Accepts<RegisterVoiceForm>("multipart/form-data")
-            .ProducesErrors(400, 409, 413, 415, 422);
+            .ProducesErrors(400, 409, 415, 422);
 
         zipvoice.MapGet("/voices", (VoicePromptStore store) =>
         {
@@ -90,31 +91,14 @@ public static class ZipVoiceEndpoints
         return zipvoice;
     }
 
-    private static async Task SpeakAsync(HttpContext http, TtsSettings settings, BackendManager backends, AudioResponseWriter writer)
+    private static Task SpeakAsync(HttpContext http, SpeechRequest request, TtsSettings settings, BackendManager backends, AudioResponseWriter writer)
     {
-        var cancellationToken = http.RequestAborted;
-        SpeechRequest request;
-        if (http.Request.HasFormContentType)
-        {
-            var form = await http.Request.ReadFormAsync(cancellationToken);
-            request = FromForm(form) with { PromptFile = form.Files.GetFile("prompt_wav_file") };
-        }
-        else if (http.Request.HasJsonContentType())
-        {
-            request = await http.Request.ReadFromJsonAsync<SpeechRequest>(cancellationToken)
-                ?? throw new InvalidRequestException("Request body is required (JSON).", null, "missing_body");
-        }
-        else
-        {
-            throw new UnsupportedMediaException("Send application/json or multipart/form-data.", null, "unsupported_media_type");
-        }
         // This route speaks only ZipVoice models; without one it uses zipvoice_model.
         var model = backends.ModelId(request.Model ?? settings.ZipvoiceModel);
         if (!ModelCatalog.IsZipVoice(model))
             throw new NotFoundException($"Model '{request.Model}' is not a ZipVoice model. Known: {string.Join(", ", ModelCatalog.ZipVoiceModels)}.", "model", "model_not_found");
         request = request with { Model = model };
-        request.Validate(settings);
-        await writer.WriteAsync(http, backends.Speak(request, cancellationToken), AudioOutput.For(request) with { FileStem = "zipvoice" });
+        return writer.WriteAsync(http, backends.Speak(request, http.RequestAborted), AudioOutput.For(request) with { FileStem = "zipvoice" });
     }
 
     private static async Task<Created<ZipVoiceInfo>> RegisterAsync(HttpContext http, VoicePromptStore store, PromptAudio audio)
@@ -142,36 +126,8 @@ public static class ZipVoiceEndpoints
     private static ZipVoiceInfo ToInfo(StoredVoice voice) => new(voice.Name, voice.Transcription,
         new ZipVoiceAudioInfo(voice.Duration, voice.SampleRate, 1, voice.Samples, Path.GetExtension(voice.AudioFile)));
 
-    private static SpeechRequest FromForm(IFormCollection form) => new()
-    {
-        Model = Text(form, "model"),
-        Input = Text(form, "input"),
-        Voice = Text(form, "voice"),
-        PromptText = Text(form, "prompt_text"),
-        ResponseFormat = Text(form, "response_format"),
-        Speed = ParseFloat(form, "speed"),
-        Stream = ParseBool(form, "stream"),
-        VolumeMultiplier = ParseFloat(form, "volume_multiplier"),
-        NumSteps = (int?)ParseNumber(form, "num_steps", integer: true),
-        GuidanceScale = ParseFloat(form, "guidance_scale"),
-        TShift = ParseFloat(form, "t_shift"),
-        RemoveLongSilence = ParseBool(form, "remove_long_silence"),
-        MaxDuration = ParseFloat(form, "max_duration"),
-        Seed = (long?)ParseNumber(form, "seed", integer: true),
-    };
-
     private static string? Text(IFormCollection form, string key) =>
         form.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value.ToString()) ? value.ToString() : null;
-
-    private static float? ParseFloat(IFormCollection form, string key) => (float?)ParseNumber(form, key, integer: false);
-
-    private static double? ParseNumber(IFormCollection form, string key, bool integer)
-    {
-        if (Text(form, key) is not { } raw) return null;
-        if (integer && long.TryParse(raw.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var whole)) return whole;
-        if (!integer && double.TryParse(raw.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)) return value;
-        throw new InvalidRequestException($"{key} must be {(integer ? "an integer" : "a number")} (got '{raw}').", key, "invalid_number");
-    }
 
     private static bool? ParseBool(IFormCollection form, string key) => Text(form, key)?.Trim().ToLowerInvariant() switch
     {

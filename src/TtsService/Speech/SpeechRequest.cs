@@ -9,7 +9,10 @@ using TtsService.Text;
 
 namespace TtsService.Speech;
 
-/// <summary>A request that checks its own fields; run by the endpoint's validation filter before the handler.</summary>
+/// <summary>
+/// A request with a rule that depends on the settings (so no annotation, and no fixed range in the document, can state it);
+/// run by the endpoint's validation filter after the request's declared annotations (<see cref="RequestRules{T}"/>).
+/// </summary>
 public interface IValidatedRequest
 {
     void Validate(TtsSettings settings);
@@ -18,22 +21,25 @@ public interface IValidatedRequest
 /// <summary>
 /// One speech request, as every route receives it and every backend takes it (<see cref="Inference.ISpeechBackend"/>):
 /// OpenAI's fields plus Kokoro-FastAPI's and ZipVoice's extras. Each backend reads the fields it knows.
+/// The annotations below are the one declaration of each field's rule: <see cref="RequestRules{T}"/> enforces them and
+/// the OpenAPI document shows them. Bound from JSON or a form by one binder (SpeechRequestBinding.cs).
 /// </summary>
-public sealed record SpeechRequest : IValidatedRequest
+public sealed partial record SpeechRequest : IValidatedRequest
 {
     [Description("Model id: kokoro (also tts-1, tts-1-hd, gpt-4o-mini-tts) or zipvoice, zipvoice_distill, zipvoice_dialog, zipvoice_dialog_stereo. Absent: default_backend's model.")]
     public string? Model { get; init; }
     [Description("The text to speak (at most max_input_chars characters).")]
+    [Required, ErrorCode("empty_input")]
     public string? Input { get; init; }
     /// <summary>A name or mix; also OpenAI's custom-voice object <c>{"id": ...}</c> or a list of names to mix.</summary>
     [Description("Kokoro: a voice name or mix (af_bella+af_sky, af_bella(2)+af_sky(1)). ZipVoice: a registered voice name, url+<address>, base64+<data>.")]
     [JsonConverter(typeof(VoiceSpecConverter))]
     public string? Voice { get; init; }
     [Description("Audio format of the response.")]
-    [AllowedValues("mp3", "opus", "aac", "flac", "wav", "pcm", null)]
+    [AudioFormatValues]
     public string? ResponseFormat { get; init; }
     /// <summary>Kokoro-FastAPI's format for the <c>return_download_link</c> copy (defaults to <c>response_format</c>).</summary>
-    [AllowedValues("mp3", "opus", "aac", "flac", "wav", "pcm", null)]
+    [AudioFormatValues]
     public string? DownloadFormat { get; init; }
     /// <summary>Kokoro-FastAPI's captioned-speech switch: false returns audio with an empty <c>timestamps</c> list.</summary>
     public bool? ReturnTimestamps { get; init; }
@@ -43,9 +49,10 @@ public sealed record SpeechRequest : IValidatedRequest
     /// <summary>Defaults to true, as OpenAI's endpoint streams.</summary>
     [Description("Send audio as it is made (default true; captioned speech: false).")]
     public bool? Stream { get; init; }
-    [Range(SpeechLimits.MinVolume, SpeechLimits.MaxVolume)]
+    [Range(SpeechLimits.MinVolume, SpeechLimits.MaxVolume), ErrorCode("invalid_volume")]
     public float? VolumeMultiplier { get; init; }
     [Description("Kokoro language: one letter (a, b, e, f, h, i, j, p, z) or an alias such as en-us. Absent: from the voice's first letter.")]
+    [KokoroLangCode]
     public string? LangCode { get; init; }
     public NormalizationOptions? NormalizationOptions { get; init; }
     public bool? ReturnDownloadLink { get; init; }
@@ -65,7 +72,7 @@ public sealed record SpeechRequest : IValidatedRequest
     [Range(SpeechLimits.MinNumSteps, SpeechLimits.MaxNumSteps)]
     public int? NumSteps { get; init; }
     [Description("ZipVoice: classifier-free guidance scale (default 1.0 for zipvoice, 3.0 for zipvoice_distill).")]
-    [Range(0, 10)]
+    [Range(SpeechLimits.MinGuidanceScale, SpeechLimits.MaxGuidanceScale)]
     public float? GuidanceScale { get; init; }
     [Description("ZipVoice: time-grid shift; lower spends more steps near the noise (default 0.5).")]
     [Range(SpeechLimits.MinTShift, SpeechLimits.MaxTShift, MinimumIsExclusive = true)]
@@ -79,42 +86,30 @@ public sealed record SpeechRequest : IValidatedRequest
     [JsonIgnore] public IFormFile? PromptFile { get; init; }
 
     [JsonIgnore] public AudioFormat Format => AudioFormats.Parse(ResponseFormat);
-    [JsonIgnore] public AudioFormat DownloadFileFormat => DownloadFormat is null ? Format : ParseDownloadFormat(DownloadFormat);
+    [JsonIgnore] public AudioFormat DownloadFileFormat => DownloadFormat is null ? Format : AudioFormats.Parse(DownloadFormat);
     /// <summary>The Kokoro lang_code letter, with kokoro's long aliases (<c>en-us</c>, <c>pt-br</c>, ...) mapped to it.</summary>
     [JsonIgnore] public string? EffectiveLangCode => KokoroLangCodes.Normalize(LangCode);
     [JsonIgnore] public float EffectiveSpeed => Speed ?? 1f;
     [JsonIgnore] public float EffectiveVolume => VolumeMultiplier ?? 1f;
 
+    /// <summary>The one rule that depends on the settings: input's length (max_input_chars). The declared ones run first.</summary>
     public void Validate(TtsSettings settings)
     {
-        if (string.IsNullOrWhiteSpace(Input))
-            throw new InvalidRequestException("input is required and must not be empty.", "input", "empty_input");
-        if (Input.Length > settings.MaxInputChars)
+        if (Input!.Length > settings.MaxInputChars)
             throw new InvalidRequestException($"input is {Input.Length} characters; the limit is {settings.MaxInputChars}.", "input", "input_too_long");
-        if (Speed is { } s && !(s >= SpeechLimits.MinSpeed && s <= SpeechLimits.MaxSpeed))
-            throw new InvalidRequestException($"speed must be between {SpeechLimits.MinSpeed} and {SpeechLimits.MaxSpeed:0.0} (got {s}).", "speed", "invalid_speed");
-        if (VolumeMultiplier is { } v && !(v >= SpeechLimits.MinVolume && v <= SpeechLimits.MaxVolume))
-            throw new InvalidRequestException($"volume_multiplier must be between {SpeechLimits.MinVolume} and {SpeechLimits.MaxVolume} (got {v}).", "volume_multiplier", "invalid_volume");
-        if (NumSteps is { } n && (n < SpeechLimits.MinNumSteps || n > SpeechLimits.MaxNumSteps))
-            throw new InvalidRequestException($"num_steps must be between {SpeechLimits.MinNumSteps} and {SpeechLimits.MaxNumSteps} (got {n}).", "num_steps", "invalid_num_steps");
-        if (TShift is { } t && !(t > SpeechLimits.MinTShift && t <= SpeechLimits.MaxTShift))
-            throw new InvalidRequestException($"t_shift must be in ({SpeechLimits.MinTShift}, {SpeechLimits.MaxTShift}] (got {t}).", "t_shift", "invalid_t_shift");
-        if (LangCode is not null && EffectiveLangCode is not { Length: 1 })
-            throw new InvalidRequestException("lang_code must be one letter such as 'a' (American English) or 'b' (British English), or an alias such as 'en-us'.", "lang_code", "invalid_lang_code");
-        if (StreamFormat is not null && !IsSse && !string.Equals(StreamFormat, "audio", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidRequestException($"stream_format must be 'audio' or 'sse' (got '{StreamFormat}').", "stream_format", "invalid_stream_format");
-        _ = Format; // throws 400 for an unknown response_format
-        _ = DownloadFileFormat;
     }
+}
 
-    private static AudioFormat ParseDownloadFormat(string value)
-    {
-        try { return AudioFormats.Parse(value); }
-        catch (InvalidRequestException)
-        {
-            throw new InvalidRequestException($"download_format '{value}' is not one of: mp3, opus, aac, flac, wav, pcm.", "download_format", "invalid_download_format");
-        }
-    }
+/// <summary>The <c>response_format</c> values: one per <see cref="AudioFormat"/>, so the enum in the document is the encoder list.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class AudioFormatValuesAttribute() : AllowedValuesAttribute([.. Enum.GetValues<AudioFormat>().Select(f => f.FileExtension()), null]);
+
+/// <summary>A Kokoro <c>lang_code</c>: one letter, or one of kokoro's aliases (<see cref="KokoroLangCodes"/>).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class KokoroLangCodeAttribute() : ValidationAttribute(
+    "{0} must be one letter such as 'a' (American English) or 'b' (British English), or an alias such as 'en-us'.")
+{
+    public override bool IsValid(object? value) => value is null || value is string code && KokoroLangCodes.Normalize(code) is { Length: 1 };
 }
 
 /// <summary>Kokoro's language codes: one letter, or the aliases kokoro's <c>KPipeline</c> accepts.</summary>

@@ -41,7 +41,8 @@ public sealed class OpenApiContractTests(KokoroService service) : IClassFixture<
     public async Task The_committed_document_is_the_one_the_service_serves()
     {
         var root = RepoRoot();
-        Skip.If(root is null || !Directory.Exists(Path.Combine(root, ".git")), "Not a git checkout: the committed document cannot be read.");
+        // .git is a folder in a clone and a file in a worktree.
+        Skip.If(root is null || !Path.Exists(Path.Combine(root, ".git")), "Not a git checkout: the committed document cannot be read.");
         // HEAD's copy, not the working tree's: the build rewrites the working copy, so only the committed one can be stale.
         var (exit, committed) = Run("git", $"show HEAD:{DocumentPath}", root!);
         Assert.True(exit == 0, $"{DocumentPath} is not committed: {committed}");
@@ -115,5 +116,24 @@ public sealed class OpenApiContractTests(KokoroService service) : IClassFixture<
         Assert.Equal(["audio/mpeg", "audio/ogg", "audio/aac", "audio/flac", "audio/wav", "audio/pcm", "text/event-stream"], content);
         foreach (var status in new[] { "400", "401", "404", "413", "422", "429", "503" })
             Assert.Equal("#/components/schemas/ErrorBody", (string?)speech[status]!["content"]!["application/json"]!["schema"]!["$ref"]);
+    }
+
+    [Fact]
+    public async Task Keys_both_voice_list_shapes_and_body_limits_are_declared()
+    {
+        var document = await ServedDocument();
+        Assert.Equal("bearer", (string?)document["components"]!["securitySchemes"]!["api_key"]!["scheme"]);
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        foreach (var (method, operation) in item!.AsObject())
+        {
+            var keyed = path.StartsWith("/v1/") || path.StartsWith("/dev/");
+            Assert.True(keyed == operation!["security"] is not null, $"{method} {path}: security {operation!["security"]?.ToJsonString()}");
+            Assert.True(keyed == operation["responses"]!["401"] is not null, $"{method} {path}: 401");
+            if (operation["requestBody"] is not null) Assert.True(operation["responses"]!["413"] is not null, $"{method} {path} takes a body but declares no 413");
+        }
+        var voices = document["paths"]!["/v1/audio/voices"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["oneOf"]!.AsArray();
+        Assert.Equal(["#/components/schemas/VoiceList", "#/components/schemas/LegacyVoiceList"], voices.Select(v => (string)v!["$ref"]!));
+        var guidance = document["components"]!["schemas"]!["SpeechRequest"]!["properties"]!["guidance_scale"]!;
+        Assert.Equal((SpeechLimits.MinGuidanceScale, SpeechLimits.MaxGuidanceScale), ((double)guidance["minimum"]!, (double)guidance["maximum"]!));
     }
 }

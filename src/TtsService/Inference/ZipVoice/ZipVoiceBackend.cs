@@ -75,7 +75,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         }
         var (variant, error) = Get(DefaultVariant);
         _status = variant is not null
-            ? new BackendStatus(Name, BackendState.Ready, null, ModelIds) { Device = variant.Model.OnCuda && variant.Vocoder.OnCuda ? "cuda" : "cpu" }
+            ? new BackendStatus(Name, BackendState.Ready, null, ServableModels()) { Device = variant.Model.OnCuda && variant.Vocoder.OnCuda ? "cuda" : "cpu" }
             : new BackendStatus(Name, BackendState.Unavailable, error, ModelIds);
         if (settings.ZipvoiceUnloadIdleMinutes > 0)
         {
@@ -157,6 +157,18 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     }
 
     public BackendStatus Status => _status;
+
+    /// <summary>
+    /// The variants this backend can speak, as <c>/v1/models</c> lists them: the loaded default, and the others whose files
+    /// are there. zipvoice_dialog_stereo never is (see <see cref="Load"/>); the rest still answer 503 with the reason.
+    /// </summary>
+    private List<string> ServableModels() => ModelIds.Where(model => model == DefaultVariant || (model != ZipVoiceVariant.DialogStereo && HasFiles(model))).ToList();
+
+    private bool HasFiles(string model)
+    {
+        try { ZipVoiceVariant.Locate(_modelsDir, model); return true; }
+        catch (FileNotFoundException) { return false; }
+    }
 
     public bool Handles(string modelId) => ModelIds.Contains(modelId);
 
