@@ -18,6 +18,9 @@ public sealed partial class BackendManager(IEnumerable<ISpeechBackend> backends,
 
     public IReadOnlyList<BackendStatus> Statuses => _backends.Select(b => b.Status).ToList();
 
+    /// <summary>Every registered backend, for the start-up loader.</summary>
+    public IReadOnlyList<ISpeechBackend> Backends => _backends;
+
     /// <summary>Speaks <paramref name="request"/> (validated) on the backend of its model.</summary>
     public SpokenAudio Speak(SpeechRequest request, CancellationToken cancellationToken)
     {
@@ -69,6 +72,8 @@ public sealed partial class BackendManager(IEnumerable<ISpeechBackend> backends,
         switch (status.State)
         {
             case BackendState.Ready: return;
+            case BackendState.Loading:
+                throw new BackendUnavailableException($"The {status.Name} backend is still loading its models; retry in a few seconds (/ready says when).", "model", "model_loading");
             case BackendState.Disabled:
                 throw new BackendUnavailableException($"The {status.Name} backend is disabled by configuration (enable_{status.Name}=false).", "model", "backend_disabled");
             default:

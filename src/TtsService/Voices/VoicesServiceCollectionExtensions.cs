@@ -17,7 +17,8 @@ public static class VoicesServiceCollectionExtensions
         services.AddSingleton<PromptAudio>();
         services.AddSingleton<PromptDownloader>();
         services.AddSingleton<IVoicePromptResolver, VoicePromptResolver>();
-        services.AddHostedService<VoiceStoreOpener>();
+        // The build's OpenAPI document generation starts the host too: it must not create the store's folder.
+        if (!BuildTime.IsGeneratingDocument) services.AddHostedService<VoiceStoreOpener>();
         return services;
     }
 

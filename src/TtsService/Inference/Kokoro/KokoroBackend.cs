@@ -33,48 +33,69 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
     public static readonly string[] ModelFileNames =
         ["kokoro-v1.0.onnx", "model.onnx", "kokoro-v1.0.fp16.onnx", "kokoro-v1.0.int8.onnx", "model_quantized.onnx", "model_fp16.onnx"];
 
-    private readonly KokoroModel? _model;
+    private readonly TtsSettings _settings;
+    private readonly IHostEnvironment _environment;
+    private readonly OnnxSessions _sessions;
     private readonly InferenceLimiter _limiter;
+    private readonly ITextNormalizer _normalizer;
+    private readonly ITextChunker _chunker;
+    private readonly IKokoroG2P _g2p;
     private readonly ILogger<KokoroBackend> _logger;
+    private KokoroModel? _model;
+    // Written last by LoadAsync: a reader that sees Ready also sees the model, voices and front end.
+    private volatile BackendStatus _status;
 
     public string Name => ModelCatalog.Kokoro;
-    public BackendStatus Status { get; }
+    public BackendStatus Status => _status;
     public KokoroVoiceLibrary Voices { get; } = new();
-    public KokoroFrontend? Frontend { get; }
+    public KokoroFrontend? Frontend { get; private set; }
     public bool HasDurations => _model?.HasDurations ?? false;
 
+    /// <summary>Takes what it needs; the files are read by <see cref="LoadAsync"/> when the host starts, not here.</summary>
     public KokoroBackend(TtsSettings settings, IHostEnvironment environment, OnnxSessions sessions, InferenceLimiter limiter,
         ITextNormalizer normalizer, ITextChunker chunker, IKokoroG2P g2p, ILogger<KokoroBackend> logger)
     {
+        _settings = settings;
+        _environment = environment;
+        _sessions = sessions;
         _limiter = limiter;
+        _normalizer = normalizer;
+        _chunker = chunker;
+        _g2p = g2p;
         _logger = logger;
-        if (!settings.EnableKokoro)
-        {
-            Status = new BackendStatus(Name, BackendState.Disabled, "enable_kokoro=false", ModelIds);
-            return;
-        }
-        var dir = Path.Combine(settings.ResolvePath(environment.ContentRootPath, settings.ModelsDir), "kokoro");
+        _status = settings.EnableKokoro
+            ? new BackendStatus(Name, BackendState.Loading, "loading the model and voices", ModelIds)
+            : new BackendStatus(Name, BackendState.Disabled, "enable_kokoro=false", ModelIds);
+    }
+
+    /// <summary>Reads the model, vocabulary and voices from <c>models_dir/kokoro</c> (on a pool thread: ONNX sessions take seconds).</summary>
+    public Task LoadAsync(CancellationToken cancellationToken) =>
+        _status.State == BackendState.Loading ? Task.Run(Load, cancellationToken) : Task.CompletedTask;
+
+    private void Load()
+    {
+        var dir = Path.Combine(_settings.ResolvePath(_environment.ContentRootPath, _settings.ModelsDir), "kokoro");
         try
         {
             var modelPath = ModelFileNames.Select(f => Path.Combine(dir, f)).FirstOrDefault(File.Exists)
                 ?? throw new FileNotFoundException($"Kokoro model file not found: expected {Path.Combine(dir, ModelFileNames[0])} (or {string.Join(", ", ModelFileNames.Skip(1))}). Run models/download.sh to fetch it.");
             var vocab = LoadVocab(dir);
-            if (!g2p.IsAvailable)
+            if (!_g2p.IsAvailable)
                 throw new InvalidOperationException("espeak-ng is not available (install the Debian packages libespeak-ng1 and espeak-ng-data).");
-            var model = new KokoroModel(modelPath, sessions);
+            var model = new KokoroModel(modelPath, _sessions);
             try { LoadVoices(dir, model.Metadata); }
             catch { model.Dispose(); throw; }
             _model = model;
-            Frontend = new KokoroFrontend(normalizer, chunker, g2p, vocab);
-            Status = new BackendStatus(Name, BackendState.Ready, null, ModelIds);
-            logger.LogInformation("Kokoro ready: {Model}, {Voices} voices, {Symbols} symbols, durations output: {Durations}",
-                Path.GetFileName(modelPath), Voices.Count, vocab.Count, _model.HasDurations);
+            Frontend = new KokoroFrontend(_normalizer, _chunker, _g2p, vocab);
+            _status = new BackendStatus(Name, BackendState.Ready, null, ModelIds);
+            _logger.LogInformation("Kokoro ready: {Model}, {Voices} voices, {Symbols} symbols, durations output: {Durations}",
+                Path.GetFileName(modelPath), Voices.Count, vocab.Count, model.HasDurations);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException
                                       or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or System.Text.Json.JsonException)
         {
-            Status = new BackendStatus(Name, BackendState.Unavailable, e.Message, ModelIds);
-            logger.LogWarning("Kokoro unavailable: {Reason}", e.Message);
+            _status = new BackendStatus(Name, BackendState.Unavailable, e.Message, ModelIds);
+            _logger.LogWarning("Kokoro unavailable: {Reason}", e.Message);
         }
     }
 

@@ -42,10 +42,11 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     private readonly string _modelsDir;
     private readonly Dictionary<string, VariantSlot> _variants = new();
     private readonly Lock _variantsLock = new();
-    private readonly Timer? _unloadTimer;
+    private Timer? _unloadTimer;
     private readonly ConcurrentDictionary<string, VocosVocoder> _vocoders = new();
     private readonly PromptCache _promptCache;
-    private readonly BackendStatus _status;
+    // Loading until LoadAsync has loaded the default variant (or found why it cannot).
+    private volatile BackendStatus _status;
     private readonly IVoicePromptResolver? _prompts;
 
     public string Name => ModelCatalog.ZipVoice;
@@ -68,19 +69,25 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         _modelsDir = settings.ResolvePath(environment.ContentRootPath, settings.ModelsDir);
         // Validated at start-up (TtsSettingsValidator): one of ModelCatalog.ZipVoiceModels.
         DefaultVariant = settings.ZipvoiceModel.Trim().ToLowerInvariant();
-        if (!settings.EnableZipvoice)
-        {
-            _status = new BackendStatus(Name, BackendState.Disabled, "enable_zipvoice=false", ModelIds);
-            return;
-        }
+        _status = settings.EnableZipvoice
+            ? new BackendStatus(Name, BackendState.Loading, $"loading {DefaultVariant}", ModelIds)
+            : new BackendStatus(Name, BackendState.Disabled, "enable_zipvoice=false", ModelIds);
+    }
+
+    /// <summary>Loads the default variant (others load on first use) and starts the idle unloader; on a pool thread.</summary>
+    public Task LoadAsync(CancellationToken cancellationToken) =>
+        _status.State == BackendState.Loading ? Task.Run(LoadDefault, cancellationToken) : Task.CompletedTask;
+
+    private void LoadDefault()
+    {
         var (variant, error) = Get(DefaultVariant);
         _status = variant is not null
             ? new BackendStatus(Name, BackendState.Ready, null, ModelIds)
             : new BackendStatus(Name, BackendState.Unavailable, error, ModelIds);
-        if (settings.ZipvoiceUnloadIdleMinutes > 0)
+        if (_settings.ZipvoiceUnloadIdleMinutes > 0)
         {
-            var period = TimeSpan.FromMinutes(Math.Clamp(settings.ZipvoiceUnloadIdleMinutes / 4, 1.0 / 60, 1));
-            _unloadTimer = new Timer(_ => UnloadIdle(TimeSpan.FromMinutes(settings.ZipvoiceUnloadIdleMinutes)), null, period, period);
+            var period = TimeSpan.FromMinutes(Math.Clamp(_settings.ZipvoiceUnloadIdleMinutes / 4, 1.0 / 60, 1));
+            _unloadTimer = new Timer(_ => UnloadIdle(TimeSpan.FromMinutes(_settings.ZipvoiceUnloadIdleMinutes)), null, period, period);
         }
     }
 
