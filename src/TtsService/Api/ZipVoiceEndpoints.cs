@@ -114,7 +114,7 @@ public static class ZipVoiceEndpoints
             throw new NotFoundException($"Model '{request.Model}' is not a ZipVoice model. Known: {string.Join(", ", ModelCatalog.ZipVoiceModels)}.", "model", "model_not_found");
         request = request with { Model = model };
         request.Validate(settings);
-        await writer.WriteAsync(http, backends.Speak(request, cancellationToken), AudioOutput.For(request) with { FileStem = "zipvoice" });
+        await writer.WriteAsync(http, backends.Speak(request, http.SpeechWork(), cancellationToken), AudioOutput.For(request) with { FileStem = "zipvoice" });
     }
 
     private static async Task<Created<ZipVoiceInfo>> RegisterAsync(HttpContext http, VoicePromptStore store, PromptAudio audio)

@@ -4,8 +4,12 @@ using TtsService.Speech;
 
 namespace TtsService.Inference;
 
-/// <summary>Audio on its way to the client, and the backend making it (a metrics label).</summary>
-public sealed record SpokenAudio(string Backend, IAsyncEnumerable<AudioChunk> Audio);
+/// <summary>Audio on its way to the client, the backend making it (a metrics label) and the request's work record.</summary>
+public sealed record SpokenAudio(string Backend, IAsyncEnumerable<AudioChunk> Audio)
+{
+    /// <summary>Queue wait and inference time of the request (admission's record, or an untracked one).</summary>
+    public SpeechWork Work { get; init; } = SpeechWork.Untracked();
+}
 
 /// <summary>
 /// The one way from a request to audio: routes the request's <c>model</c> to the backend that serves it and
@@ -21,13 +25,18 @@ public sealed partial class BackendManager(IEnumerable<ISpeechBackend> backends,
     /// <summary>Every registered backend, for the start-up loader.</summary>
     public IReadOnlyList<ISpeechBackend> Backends => _backends;
 
-    /// <summary>Speaks <paramref name="request"/> (validated) on the backend of its model.</summary>
-    public SpokenAudio Speak(SpeechRequest request, CancellationToken cancellationToken)
+    /// <summary>Speaks <paramref name="request"/> (validated) on the backend of its model, charging its model calls to <paramref name="work"/>.</summary>
+    public SpokenAudio Speak(SpeechRequest request, SpeechWork work, CancellationToken cancellationToken)
     {
         var model = ModelId(request.Model);
         var backend = Resolve(model);
-        return new SpokenAudio(backend.Name, backend.SpeakAsync(request with { Model = model }, cancellationToken));
+        work.SetBackend(backend.Name);
+        return new SpokenAudio(backend.Name, backend.SpeakAsync(request with { Model = model }, work, cancellationToken)) { Work = work };
     }
+
+    /// <summary>Speaks <paramref name="request"/> outside admission (warm-up): its work is recorded, not counted.</summary>
+    public SpokenAudio Speak(SpeechRequest request, CancellationToken cancellationToken) =>
+        Speak(request, SpeechWork.Untracked(), cancellationToken);
 
     /// <summary>The backend for <paramref name="modelId"/>; 404 when no backend knows it, 503 when it is not ready.</summary>
     public ISpeechBackend Resolve(string? modelId)

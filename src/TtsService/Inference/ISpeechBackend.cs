@@ -41,5 +41,6 @@ public interface ISpeechBackend
     /// Speaks a validated <paramref name="request"/> whose model this backend handles, chunk by chunk. Lazy: errors
     /// surface on the first chunk, which the response writer pulls before it answers, so they still become JSON errors.
     /// </summary>
-    IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, CancellationToken cancellationToken);
+    /// <param name="work">The request's work record: each model call's queue wait and run time are charged to it.</param>
+    IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, SpeechWork work, CancellationToken cancellationToken);
 }

@@ -57,7 +57,7 @@ public sealed class StartupTests(KokoroStandinModels models) : IClassFixture<Kok
             _status = _status with { State = BackendState.Ready, Reason = null };
         }
 
-        public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, CancellationToken cancellationToken) =>
+        public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, SpeechWork work, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
     }
 

@@ -1,4 +1,5 @@
 using TtsService.Configuration;
+using TtsService.Observability;
 using TtsService.Speech;
 using TtsService.Text;
 
@@ -8,6 +9,9 @@ namespace TtsService.Inference.Kokoro;
 /// <param name="Stream">The response streams: start with a short call so the first audio leaves early (<see cref="KokoroFrontend.StreamingSchedule"/>).</param>
 public sealed record KokoroRequest(string Input, string Voice, float Speed, string? LangCode, NormalizationOptions Normalization, bool Stream = false)
 {
+    /// <summary>The request's work record, charged with each model call (none: the calls are not charged).</summary>
+    public SpeechWork? Work { get; init; }
+
     public const string DefaultVoice = "af_heart";
 
     /// <summary>The fields of a speech request that Kokoro reads; no voice means Kokoro-FastAPI's default.</summary>
@@ -132,8 +136,8 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
             throw new FileNotFoundException($"No Kokoro voices found: expected {voicesDir}/*.bin, {npz} or sherpa-onnx's {sherpa}.");
     }
 
-    public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, CancellationToken cancellationToken) =>
-        SynthesizeAsync(KokoroRequest.From(request), cancellationToken);
+    public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, SpeechWork work, CancellationToken cancellationToken) =>
+        SynthesizeAsync(KokoroRequest.From(request) with { Work = work }, cancellationToken);
 
     /// <summary>Speaks <paramref name="request"/> one chunk at a time; the first chunk comes back before the rest is synthesized.</summary>
     public IAsyncEnumerable<AudioChunk> SynthesizeAsync(KokoroRequest request, CancellationToken cancellationToken)
@@ -143,26 +147,28 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
         var lang = request.LangCode ?? KokoroLanguageCodes.FromVoice(request.Voice);
         var pieces = Frontend!.Pieces(request.Input, lang, request.Normalization,
             request.Stream ? KokoroFrontend.StreamingSchedule : KokoroFrontend.WholeSchedule);
-        return RunPieces(pieces, table, request.Speed, cancellationToken);
+        return RunPieces(SpeechTracing.Traced(pieces, Name), table, request.Speed, request.Work, cancellationToken);
     }
 
     /// <summary>Speaks a phoneme string given directly.</summary>
-    public IAsyncEnumerable<AudioChunk> SynthesizePhonemesAsync(string phonemes, string voice, float speed, CancellationToken cancellationToken)
+    public IAsyncEnumerable<AudioChunk> SynthesizePhonemesAsync(string phonemes, string voice, float speed, CancellationToken cancellationToken,
+        SpeechWork? work = null)
     {
         var table = Voices.Resolve(voice);
-        return RunPieces(Frontend!.PiecesFromPhonemes(phonemes), table, speed, cancellationToken);
+        return RunPieces(SpeechTracing.Traced(Frontend!.PiecesFromPhonemes(phonemes), Name), table, speed, work, cancellationToken);
     }
 
     /// <summary>Model calls run one ahead of the client (<see cref="ChunkPipeline"/>); pauses are silence, no call.</summary>
-    private IAsyncEnumerable<AudioChunk> RunPieces(IEnumerable<KokoroPiece> pieces, float[] table, float speed, CancellationToken cancellationToken) =>
+    private IAsyncEnumerable<AudioChunk> RunPieces(IEnumerable<KokoroPiece> pieces, float[] table, float speed, SpeechWork? work,
+        CancellationToken cancellationToken) =>
         ChunkPipeline.InOrder(pieces, (piece, token) => piece.PauseSeconds > 0
             ? Task.FromResult(new AudioChunk(new float[(int)(piece.PauseSeconds * KokoroModel.SampleRate)], KokoroModel.SampleRate) { Text = "", Phonemes = "" })
-            : SpeakPiece(piece, table, speed, token), cancellationToken, _limiter.CallsInFlightPerRequest);
+            : SpeakPiece(piece, table, speed, work, token), cancellationToken, _limiter.CallsInFlightPerRequest);
 
-    private async Task<AudioChunk> SpeakPiece(KokoroPiece piece, float[] table, float speed, CancellationToken cancellationToken)
+    private async Task<AudioChunk> SpeakPiece(KokoroPiece piece, float[] table, float speed, SpeechWork? work, CancellationToken cancellationToken)
     {
         var (ids, style) = ModelInputs(piece.Ids, table);
-        var output = await _limiter.RunAsync(() => _model!.Run(ids, style, speed), cancellationToken);
+        var output = await _limiter.RunAsync(() => _model!.Run(ids, style, speed), work, cancellationToken, "kokoro");
         return new AudioChunk(output.Audio, KokoroModel.SampleRate) { Text = piece.Text, Phonemes = piece.Phonemes, Durations = output.Durations };
     }
 

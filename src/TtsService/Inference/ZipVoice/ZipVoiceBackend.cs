@@ -5,6 +5,7 @@ using TtsService.Configuration;
 using TtsService.Speech;
 using TtsService.Errors;
 using TtsService.Inference.Vocoder;
+using TtsService.Observability;
 using TtsService.Text;
 using TtsService.Voices;
 
@@ -220,9 +221,9 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         return requested ?? (_settings.ZipvoiceNumSteps > 0 ? _settings.ZipvoiceNumSteps : ZipVoiceVariant.DefaultsFor(model).NumSteps);
     }
 
-    public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, SpeechWork work, CancellationToken cancellationToken) =>
         ZipVoiceSpeech.SpeakAsync(this, _prompts ?? throw new InvalidOperationException("ZipVoiceBackend was built without a prompt resolver."),
-            request, cancellationToken);
+            request, work, cancellationToken);
 
     public IAsyncEnumerable<AudioChunk> SynthesizeAsync(ZipVoiceRequest request, CancellationToken cancellationToken)
     {
@@ -240,26 +241,35 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
             request.Seed ?? Random.Shared.NextInt64());
 
         // Tokenize and chunk eagerly so a bad request fails before any audio is promised.
-        var prompt = PromptFor(variant, request.Prompt);
-        // Upstream normalizes English (numbers through inflect) before tokenizing; ours reads numbers, money,
-        // dates and more, and leaves text that is mostly not Latin script (Chinese) as it is.
-        var promptTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(_normalizer.Normalize(request.Prompt.Transcript, NormalizationOptions.Default)));
-        var promptIds = variant.Tokenizer.TokensToIds(promptTokens);
-        if (promptIds.Length == 0) throw new InvalidRequestException("prompt_text gives no tokens this model knows.", "prompt_text");
-        var textTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(_normalizer.Normalize(request.Text, NormalizationOptions.Default)));
-        var maxTokens = ZipVoiceChunker.MaxTokens(prompt.Seconds, promptTokens.Count, request.Speed,
-            request.MaxDuration is > 0 ? request.MaxDuration.Value : ZipVoiceChunker.ChunkSeconds);
-        var sentences = ZipVoiceChunker.Chunk(textTokens, maxTokens);
-        if (variant.Tokenizer.TokensToIds(textTokens).Length == 0) throw new InvalidRequestException("input gives no tokens this model knows.", "input");
+        PromptFeatures prompt;
+        long[] promptIds;
+        int maxTokens;
+        List<List<string>> sentences;
+        var textSpan = SpeechTracing.Source.StartActivity(SpeechTracing.TextFrontEnd)?.SetTag("tts.backend", Name);
+        try
+        {
+            prompt = PromptFor(variant, request.Prompt);
+            // Upstream normalizes English (numbers through inflect) before tokenizing; ours reads numbers, money,
+            // dates and more, and leaves text that is mostly not Latin script (Chinese) as it is.
+            var promptTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(_normalizer.Normalize(request.Prompt.Transcript, NormalizationOptions.Default)));
+            promptIds = variant.Tokenizer.TokensToIds(promptTokens);
+            if (promptIds.Length == 0) throw new InvalidRequestException("prompt_text gives no tokens this model knows.", "prompt_text");
+            var textTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(_normalizer.Normalize(request.Text, NormalizationOptions.Default)));
+            maxTokens = ZipVoiceChunker.MaxTokens(prompt.Seconds, promptTokens.Count, request.Speed,
+                request.MaxDuration is > 0 ? request.MaxDuration.Value : ZipVoiceChunker.ChunkSeconds);
+            sentences = ZipVoiceChunker.Chunk(textTokens, maxTokens);
+            if (variant.Tokenizer.TokensToIds(textTokens).Length == 0) throw new InvalidRequestException("input gives no tokens this model knows.", "input");
+        }
+        finally { textSpan?.Dispose(); }
         var removeLongSilence = request.RemoveLongSilence ?? _settings.ZipvoiceRemoveLongSilence;
         var earlyCut = request.Stream && _settings.ZipvoiceStreamFirstWords ? StreamingSchedule with { Max = maxTokens } : null;
-        return Run(variant, prompt, promptIds, sentences, earlyCut, request.Speed, options, removeLongSilence, cancellationToken);
+        return Run(variant, prompt, promptIds, sentences, earlyCut, request.Speed, options, removeLongSilence, request.Work, cancellationToken);
     }
 
     /// <param name="earlyCut">A stream's schedule: used when this request has the server to itself.</param>
     private async IAsyncEnumerable<AudioChunk> Run(ZipVoiceVariant variant, PromptFeatures prompt, long[] promptIds,
         List<List<string>> sentences, ChunkSchedule? earlyCut, float speed, SamplerOptions options, bool removeLongSilence,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        SpeechWork? work, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Hold the variant loaded while this request runs (the idle unloader skips it). Should it have been unloaded
         // since the request was tokenized, this reloads the same files.
@@ -277,7 +287,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
                 .Select(c => (Tokens: c, Ids: held.Tokenizer.TokensToIds(c)))
                 .Where(c => c.Ids.Length > 0)
                 .ToList();
-            await foreach (var chunk in Chunks(held, prompt, promptIds, chunks, speed, options, removeLongSilence, cancellationToken))
+            await foreach (var chunk in Chunks(held, prompt, promptIds, chunks, speed, options, removeLongSilence, work, cancellationToken))
                 yield return chunk;
         }
         finally { Release(slot); }
@@ -285,13 +295,13 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
 
     private async IAsyncEnumerable<AudioChunk> Chunks(ZipVoiceVariant variant, PromptFeatures prompt, long[] promptIds,
         List<(List<string> Tokens, long[] Ids)> chunks, float speed, SamplerOptions options, bool removeLongSilence,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        SpeechWork? work, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var rate = variant.Metadata.SampleRate;
         var joiner = new CrossFadeJoiner((int)(ZipVoiceAudio.CrossFadeSeconds * rate));
         // Each chunk gets its own seed derived from the request's, so chunks differ yet stay reproducible.
         var calls = ChunkPipeline.InOrder(Enumerable.Range(0, chunks.Count), (i, token) => _limiter.RunAsync(
-            () => Synthesize(variant, prompt, promptIds, chunks[i].Ids, speed, options with { Seed = options.Seed + i }, token), token),
+            () => Synthesize(variant, prompt, promptIds, chunks[i].Ids, speed, options with { Seed = options.Seed + i }, token), work, token, variant.Name),
             cancellationToken, _limiter.CallsInFlightPerRequest);
         var i = 0;
         await foreach (var raw in calls)
@@ -312,13 +322,20 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     internal static float[] Synthesize(ZipVoiceVariant variant, PromptFeatures prompt, long[] promptIds, long[] ids, float speed,
         SamplerOptions options, CancellationToken cancellationToken)
     {
-        var text = variant.Model.EncodeText(ids, promptIds, prompt.Frames, speed, out var frames);
+        // Three ONNX models per call, each a span under the call's tts.model span.
+        float[] text;
+        int frames;
+        using (SpeechTracing.Source.StartActivity(SpeechTracing.TextEncoder))
+            text = variant.Model.EncodeText(ids, promptIds, prompt.Frames, speed, out frames);
         if (frames <= prompt.Frames)
             throw new UnprocessableException($"The text encoder gave {frames} frames for a {prompt.Frames}-frame prompt: nothing left to generate (speed too high?).", "input", "unprocessable_text");
-        var features = variant.Sampler.Sample(text, frames, prompt.Features, prompt.Frames, options, cancellationToken);
+        float[] features;
+        using (SpeechTracing.Source.StartActivity(SpeechTracing.FlowMatchingDecoder))
+            features = variant.Sampler.Sample(text, frames, prompt.Features, prompt.Frames, options, cancellationToken);
         var dim = variant.Metadata.FeatDim;
         for (var i = 0; i < features.Length; i++) features[i] /= ZipVoiceAudio.FeatScale;
-        return variant.Vocoder.Synthesize(features, features.Length / dim, dim);
+        using (SpeechTracing.Source.StartActivity(SpeechTracing.Vocoder))
+            return variant.Vocoder.Synthesize(features, features.Length / dim, dim);
     }
 
     /// <summary>Prompt features × feat_scale and the prompt's original RMS, cached by the prompt's cache key.</summary>
