@@ -29,7 +29,7 @@ public sealed class InferenceLimiter
         Capacity = settings.EffectiveMaxConcurrentInferences;
         _slots = new SemaphoreSlim(Capacity, Capacity);
         CallsInFlightPerRequest =
-            !settings.UseGpu && settings.EffectiveIntraOpThreads * 2 <= Environment.ProcessorCount && Capacity >= 2 ? 2 : 1;
+            !settings.WantsGpu && settings.EffectiveIntraOpThreads * 2 <= Environment.ProcessorCount && Capacity >= 2 ? 2 : 1;
         if (meters is null) return;
         // Observable gauges are read when /metrics is scraped, so they cost nothing between scrapes.
         var meter = meters.Create(ServiceMetrics.MeterName);

@@ -27,8 +27,7 @@ public sealed class OnnxSessions
         _shared = settings.OnnxThreadPool.Trim().Equals("shared", StringComparison.OrdinalIgnoreCase) && EnsureSharedPool(settings, logger);
     }
 
-    public bool WantsCuda => _settings.DeviceType.Equals("cuda", StringComparison.OrdinalIgnoreCase)
-        || (_settings.UseGpu && !_settings.DeviceType.Equals("cpu", StringComparison.OrdinalIgnoreCase));
+    public bool WantsCuda => _settings.WantsGpu;
 
     /// <summary>
     /// The ONNX Runtime environment is one per process and takes its thread pool at creation, so the first

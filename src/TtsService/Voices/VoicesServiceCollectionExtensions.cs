@@ -12,7 +12,8 @@ public static class VoicesServiceCollectionExtensions
         {
             var settings = sp.GetRequiredService<TtsSettings>();
             var root = settings.ResolvePath(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, settings.ZipvoiceCacheDir);
-            return new VoicePromptStore(root, sp.GetRequiredService<PromptCache>(), sp.GetRequiredService<ILogger<VoicePromptStore>>());
+            return new VoicePromptStore(root, sp.GetRequiredService<PromptCache>(), sp.GetRequiredService<ILogger<VoicePromptStore>>(),
+                sp.GetService<IVoiceCommitObserver>());
         });
         services.AddSingleton<PromptAudio>();
         services.AddSingleton<PromptDownloader>();

@@ -51,7 +51,7 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
 
     public string Name => ModelCatalog.Kokoro;
     public BackendStatus Status => _status;
-    public KokoroVoiceLibrary Voices { get; } = new();
+    public KokoroVoiceLibrary Voices { get; }
     public KokoroFrontend? Frontend { get; private set; }
     public bool HasDurations => _model?.HasDurations ?? false;
 
@@ -67,6 +67,7 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
         _chunker = chunker;
         _g2p = g2p;
         _logger = logger;
+        Voices = new KokoroVoiceLibrary(settings.MaxCombinedVoices);
         _status = settings.EnableKokoro
             ? new BackendStatus(Name, BackendState.Loading, "loading the model and voices", ModelIds)
             : new BackendStatus(Name, BackendState.Disabled, "enable_kokoro=false", ModelIds);
