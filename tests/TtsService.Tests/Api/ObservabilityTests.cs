@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using TtsService.Configuration;
 using TtsService.Inference;
+using TtsService.Observability;
 using TtsService.Tests.Infrastructure;
 
 namespace TtsService.Tests.Api;
@@ -10,7 +12,8 @@ namespace TtsService.Tests.Api;
 /// <summary>
 /// Metrics per host from IMeterFactory instruments (issue 20): the names, types and labels that the README, the
 /// Kubernetes HPA and the tests read stay as they were; two hosts in one process keep their own numbers; the
-/// request's work record reaches the limiter explicitly.
+/// request's work record reaches the limiter explicitly; a request's stages are spans, exported with OpenTelemetry when
+/// an OTLP endpoint is set.
 /// </summary>
 public sealed partial class ObservabilityTests(KokoroStandinModels models) : IClassFixture<KokoroStandinModels>
 {
@@ -87,6 +90,69 @@ public sealed partial class ObservabilityTests(KokoroStandinModels models) : ICl
         Assert.True(mine.QueueWaitSeconds >= 0.04, $"queue wait {mine.QueueWaitSeconds}");
         Assert.Equal(0, other.InferenceSeconds);
         Assert.Equal(0, other.QueueWaitSeconds);
+    }
+
+    /// <summary>
+    /// One streamed request, traced: ASP.NET Core's request span, and under it one span per stage. The request carries
+    /// its own trace id (traceparent), so spans of other tests running meanwhile are left out.
+    /// </summary>
+    [Fact]
+    public async Task A_streamed_request_yields_a_span_per_stage_under_the_request_span()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        var traceId = ActivityTraceId.CreateRandom();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is SpeechTracing.SourceName or "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { if (activity.TraceId == traceId) spans.Enqueue(activity); },
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var factory = ServiceFactory.WithModels(models.Dir, ("max_queue_wait_seconds", "30"));
+        using var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/speech")
+        {
+            Content = JsonContent.Create(new { input = "Hello there. How are you today? Fine, thanks.", voice = "af_standin_low", response_format = "mp3", stream = true }),
+        };
+        var remoteParent = ActivitySpanId.CreateRandom();
+        request.Headers.Add("traceparent", $"00-{traceId}-{remoteParent}-01");
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await response.Content.ReadAsByteArrayAsync();
+
+        // The request span ends after the response; wait for it.
+        for (var i = 0; i < 200 && !spans.Any(s => s.Source.Name == "Microsoft.AspNetCore"); i++) await Task.Delay(10);
+        var root = Assert.Single(spans, s => s.Source.Name == "Microsoft.AspNetCore");
+        Assert.Equal(remoteParent, root.ParentSpanId);
+        var stages = spans.Where(s => s.Source.Name == SpeechTracing.SourceName).ToList();
+        // Every stage hangs directly under the request span: the tree is one level deep.
+        Assert.All(stages, s => Assert.Equal(root.SpanId, s.ParentSpanId));
+        var count = stages.GroupBy(s => s.OperationName).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(1, count.GetValueOrDefault(SpeechTracing.Admission));
+        // Streamed: a short first call, then the rest; each call waits for a slot (queue) and runs (model).
+        var calls = count.GetValueOrDefault(SpeechTracing.Model);
+        Assert.True(calls >= 2, $"model calls: {calls}");
+        Assert.Equal(calls, count.GetValueOrDefault(SpeechTracing.Queue));
+        Assert.All(stages.Where(s => s.OperationName == SpeechTracing.Model), s => Assert.Equal("kokoro", s.GetTagItem("tts.model")));
+        // The front end phonemizes piece by piece: one span per piece, and one for finding there is no more.
+        Assert.Equal(calls + 1, count.GetValueOrDefault(SpeechTracing.TextFrontEnd));
+        // Each piece is encoded and written as it comes, then the encoder's tail.
+        Assert.True(count.GetValueOrDefault(SpeechTracing.Encode) >= calls + 1, $"encode spans: {count.GetValueOrDefault(SpeechTracing.Encode)}");
+        Assert.True(count.GetValueOrDefault(SpeechTracing.Write) >= calls, $"write spans: {count.GetValueOrDefault(SpeechTracing.Write)}");
+        Assert.Equal(["tts.admission", "tts.encode", "tts.model", "tts.queue", "tts.text", "tts.write"], count.Keys.Order());
+        // Stages in order: admission first, the first model call before the first write.
+        Assert.True(stages.Single(s => s.OperationName == SpeechTracing.Admission).StartTimeUtc <= stages.Min(s => s.StartTimeUtc));
+        Assert.True(stages.Where(s => s.OperationName == SpeechTracing.Model).Min(s => s.StartTimeUtc)
+                    < stages.Where(s => s.OperationName == SpeechTracing.Write).Min(s => s.StartTimeUtc));
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("http://127.0.0.1:4317", true)]
+    public async Task Traces_are_exported_with_opentelemetry_only_when_an_otlp_endpoint_is_set(string? endpoint, bool exported)
+    {
+        await using var factory = ServiceFactory.WithModels(models.Dir, (TracingExtensions.OtlpEndpointKey, endpoint));
+        Assert.Equal(exported, factory.Services.GetService(typeof(OpenTelemetry.Trace.TracerProvider)) is not null);
     }
 
     private static double? Sample(string metrics, string series) =>
