@@ -4,7 +4,7 @@ namespace TtsService.Inference;
 /// The work record of one speech request, handed explicitly from admission to the model calls and the response
 /// writer: which backend serves it, how long its model calls waited for a slot, and the inference time they used.
 /// The admission middleware makes it (<see cref="QueueWaitEstimator.Admit"/>) and puts it on the request as an
-/// <see cref="ISpeechWorkFeature"/>; the endpoint passes it to <see cref="BackendManager.Speak"/>, the backend to
+/// <see cref="Api.ISpeechWorkFeature"/>; the endpoint passes it to <see cref="BackendManager.Speak"/>, the backend to
 /// <see cref="InferenceLimiter.RunAsync{T}(Func{T}, SpeechWork?, CancellationToken)"/>. Work not admitted by
 /// expected wait (warm-up, tests) is <see cref="Untracked"/>: it is recorded but owes the estimator nothing.
 /// </summary>
@@ -51,25 +51,5 @@ public sealed class SpeechWork : IDisposable
     {
         Finish(complete: false);
         _owner?.Remove(this);
-    }
-}
-
-/// <summary>The request's <see cref="SpeechWork"/>, set by the admission middleware on the routes that synthesize.</summary>
-public interface ISpeechWorkFeature
-{
-    SpeechWork Work { get; }
-}
-
-public sealed record SpeechWorkFeature(SpeechWork Work) : ISpeechWorkFeature;
-
-public static class SpeechWorkExtensions
-{
-    /// <summary>This request's work record; an untracked one on a route that admission does not guard.</summary>
-    public static SpeechWork SpeechWork(this HttpContext http)
-    {
-        if (http.Features.Get<ISpeechWorkFeature>() is { } feature) return feature.Work;
-        var work = Inference.SpeechWork.Untracked();
-        http.Features.Set<ISpeechWorkFeature>(new SpeechWorkFeature(work));
-        return work;
     }
 }
