@@ -47,8 +47,9 @@ public sealed class PrometheusExport : IDisposable
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var labels = new string[tags.Length];
-        var collector = _collectors.GetOrAdd(instrument, Create, tags.ToArray());
+        if (!_collectors.TryGetValue(instrument, out var collector))
+            collector = _collectors.GetOrAdd(instrument, Create, tags.ToArray());
+        var labels = new string[collector.LabelNames.Length];
         for (var i = 0; i < labels.Length; i++) labels[i] = TagValue(tags, collector.LabelNames[i]);
         switch (collector)
         {
