@@ -13,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddServiceSources(builder.Environment.ContentRootPath);
 builder.Services.AddTtsSettings();
 builder.AddServiceLogging();
+builder.AddServiceTelemetry();
 
 builder.Services.AddServiceApi();
 builder.Services.AddAudioCodecs();

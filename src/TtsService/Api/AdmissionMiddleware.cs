@@ -1,4 +1,5 @@
 using TtsService.Inference;
+using TtsService.Observability;
 
 namespace TtsService.Api;
 
@@ -6,7 +7,8 @@ namespace TtsService.Api;
 /// Admission by expected wait at the door of every route that synthesizes speech (those marked with
 /// <see cref="AdmissionExtensions.AdmittedByExpectedWait{TBuilder}"/>): before the body is read, a request whose
 /// expected wait is above <c>max_queue_wait_seconds</c> gets 429 with <c>Retry-After</c> (<see cref="QueueWaitEstimator"/>).
-/// Admitted requests are tracked until they end, so their remaining work counts against the next newcomer. Nothing
+/// Admitted requests are tracked until they end, so their remaining work counts against the next newcomer; the record
+/// is the request's <see cref="ISpeechWorkFeature"/>. Nothing
 /// has been sent when it refuses, so a load balancer may retry elsewhere.
 /// </summary>
 public sealed class AdmissionMiddleware(RequestDelegate next, QueueWaitEstimator estimator)
@@ -18,8 +20,20 @@ public sealed class AdmissionMiddleware(RequestDelegate next, QueueWaitEstimator
             await next(http);
             return;
         }
-        using var work = estimator.Admit();
-        await next(http);
+        SpeechWork work;
+        using (var span = SpeechTracing.Source.StartActivity(SpeechTracing.Admission))
+        {
+            try { work = estimator.Admit(); }
+            catch (Exception e)
+            {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+                throw;
+            }
+            span?.SetTag("tts.expected_wait_seconds", estimator.ExpectedWaitSeconds);
+        }
+        // The request's work record travels with it: the endpoint hands it to the backend, which charges its model calls.
+        http.Features.Set<ISpeechWorkFeature>(new SpeechWorkFeature(work));
+        using (work) await next(http);
     }
 }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Prometheus;
+using TtsService.Observability;
 using Serilog;
 
 namespace TtsService.Api;
@@ -32,7 +32,7 @@ public static class ApiServiceCollectionExtensions
             error is not null || (http.Response.StatusCode >= 500 && http.Response.StatusCode != 503) ? Serilog.Events.LogEventLevel.Error
             : http.Response.StatusCode >= 400 ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information);
         app.UseServiceErrors();
-        app.UseHttpMetrics();
+        app.UseServiceHttpMetrics();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseBodySizeLimits();
         // Before the body is read: a refused request has sent nothing, so a load balancer may retry elsewhere.

@@ -13,17 +13,18 @@ namespace TtsService.Api;
 /// The one path from synthesized audio to the client, for every speech route: encodes each chunk in the
 /// requested format and hands the bytes to the request's <see cref="AudioFraming"/> (raw, SSE or captioned JSON).
 /// Streaming responses send each chunk as soon as it exists. Nothing is written before the first chunk is
-/// ready, so a failure before any audio still gets a proper JSON error. Records the synthesis metrics.
+/// ready, so a failure before any audio still gets a proper JSON error. Records the synthesis metrics, and each
+/// piece's encoding and sending as <c>tts.encode</c> and <c>tts.write</c> spans.
 /// </summary>
-public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadStore downloads)
+public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadStore downloads, ServiceMetrics metrics)
 {
     public async Task WriteAsync(HttpContext http, SpokenAudio speech, AudioOutput output)
     {
         var cancellationToken = http.RequestAborted;
         var started = Stopwatch.GetTimestamp();
         var synthesis = TimeSpan.Zero;
-        var work = Inference.QueueWaitEstimator.Current;
-        work?.SetBackend(speech.Backend);
+        var work = speech.Work;
+        work.SetBackend(speech.Backend);
         double audioSeconds = 0;
         await using var source = speech.Audio.GetAsyncEnumerator(cancellationToken);
         // Times each synthesis step (not the writes to a slow client) and totals the audio produced.
@@ -34,7 +35,7 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
             synthesis += Stopwatch.GetElapsedTime(before);
             if (!more)
             {
-                work?.Finish(complete: true); // the rest is sending bytes: it owes no more inference
+                work.Finish(complete: true); // the rest is sending bytes: it owes no more inference
                 return null;
             }
             audioSeconds += (double)source.Current.Samples.Length / (source.Current.SampleRate * source.Current.Channels);
@@ -55,14 +56,22 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
         }
         finally
         {
-            ServiceMetrics.SynthesisSeconds.WithLabels(speech.Backend).Observe(synthesis.TotalSeconds);
-            ServiceMetrics.AudioSeconds.WithLabels(speech.Backend).Inc(audioSeconds);
-            if (audioSeconds > 0) ServiceMetrics.RealTimeFactor.WithLabels(speech.Backend).Observe(synthesis.TotalSeconds / audioSeconds);
+            var backend = ServiceMetrics.Backend(speech.Backend);
+            metrics.SynthesisSeconds.Record(synthesis.TotalSeconds, backend);
+            metrics.AudioSeconds.Add(audioSeconds, backend);
+            if (audioSeconds > 0) metrics.RealTimeFactor.Record(synthesis.TotalSeconds / audioSeconds, backend);
         }
     }
 
-    private static void FirstBytes(long started, string backend) =>
-        ServiceMetrics.TimeToFirstByte.WithLabels(backend).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    private void FirstBytes(long started, string backend) =>
+        metrics.TimeToFirstAudio.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, ServiceMetrics.Backend(backend));
+
+    /// <summary>Encodes one piece (or the whole file, or the encoder's tail) inside a <c>tts.encode</c> span.</summary>
+    private static void Encode(Action encode)
+    {
+        using var span = SpeechTracing.Source.StartActivity(SpeechTracing.Encode);
+        encode();
+    }
 
     private async Task WriteChunksAsync(HttpResponse response, Func<ValueTask<AudioChunk?>> next, AudioChunk first, AudioOutput output,
         Action firstBytes, CopyTarget? copyTarget, CancellationToken cancellationToken)
@@ -79,7 +88,8 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
         {
             if (copy is not null && buffer.WrittenCount > 0) await copy.WriteAsync(buffer.WrittenMemory, cancellationToken);
             var firstWrite = !response.HasStarted;
-            await framing.WriteAsync(response, buffer.WrittenMemory, chunk, cancellationToken);
+            using (SpeechTracing.Source.StartActivity(SpeechTracing.Write))
+                await framing.WriteAsync(response, buffer.WrittenMemory, chunk, cancellationToken);
             if (firstWrite && response.HasStarted) firstBytes();
             buffer.ResetWrittenCount();
         }
@@ -93,11 +103,11 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
             for (var chunk = first; chunk is not null; chunk = await next())
             {
                 var samples = AudioVolume.Applied(chunk.Samples, output.Volume);
-                encoder.Write(samples, buffer);
+                Encode(() => encoder.Write(samples, buffer));
                 if (transcoder is not null) await transcoder.WriteAsync(samples, cancellationToken);
                 await SendAsync(chunk);
             }
-            encoder.Complete(buffer);
+            Encode(() => encoder.Complete(buffer));
             await SendAsync(null);
             if (transcoder is not null) await transcoder.CompleteAsync(cancellationToken);
             await framing.EndAsync(response, cancellationToken);
@@ -110,10 +120,11 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
         var all = chunks.Select(c => AudioVolume.Applied(c.Samples, output.Volume)).ToList();
         var totalFrames = all.Sum(c => (long)c.Length) / first.Channels;
         using (var encoder = encoders.Create(output.Format, new EncoderOptions(first.SampleRate, first.Channels, Streaming: false, totalFrames)))
-        {
-            foreach (var samples in all) encoder.Write(samples, buffer);
-            encoder.Complete(buffer);
-        }
+            Encode(() =>
+            {
+                foreach (var samples in all) encoder.Write(samples, buffer);
+                encoder.Complete(buffer);
+            });
         using (var transcoder = Transcoder(copyTarget, first, streaming: false, totalFrames))
         {
             if (transcoder is not null)
@@ -124,7 +135,8 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
         }
         if (copy is not null) await copy.WriteAsync(buffer.WrittenMemory, cancellationToken);
         firstBytes();
-        await framing.WriteWholeAsync(response, buffer.WrittenMemory, chunks, cancellationToken);
+        using (SpeechTracing.Source.StartActivity(SpeechTracing.Write))
+            await framing.WriteWholeAsync(response, buffer.WrittenMemory, chunks, cancellationToken);
     }
 
     /// <summary>Where the saved copy goes, and the format to re-encode it in when that differs from the response's.</summary>

@@ -29,6 +29,6 @@ public static class CaptionedSpeechEndpoints
         // Kokoro-FastAPI's captioned route answers one JSON object unless asked to stream.
         request = request with { Stream = request.Stream ?? false };
         var output = AudioOutput.For(request) with { Framing = AudioFraming.Captioned, Timestamps = request.ReturnTimestamps ?? true };
-        return writer.WriteAsync(http, backends.Speak(request, http.RequestAborted), output);
+        return writer.WriteAsync(http, backends.Speak(request, http.SpeechWork(), http.RequestAborted), output);
     }
 }

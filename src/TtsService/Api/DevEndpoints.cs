@@ -44,8 +44,9 @@ public static class DevEndpoints
             var kokoro = backends.Get<KokoroBackend>();
             if (!kokoro.Frontend!.PiecesFromPhonemes(request.Phonemes!).Any())
                 throw new InvalidRequestException("phonemes contains no symbol of the Kokoro vocabulary.", "phonemes", "empty_phonemes");
-            var audio = kokoro.SynthesizePhonemesAsync(request.Phonemes!, request.Voice ?? KokoroRequest.DefaultVoice, request.Speed ?? 1f, http.RequestAborted);
-            await writer.WriteAsync(http, new SpokenAudio(kokoro.Name, audio), new AudioOutput(format, request.Stream ?? false));
+            var work = http.SpeechWork();
+            var audio = kokoro.SynthesizePhonemesAsync(request.Phonemes!, request.Voice ?? KokoroRequest.DefaultVoice, request.Speed ?? 1f, http.RequestAborted, work);
+            await writer.WriteAsync(http, new SpokenAudio(kokoro.Name, audio) { Work = work }, new AudioOutput(format, request.Stream ?? false));
         }).AddEndpointFilter<ValidationFilter<PhonemesSpeechRequest>>().AdmittedByExpectedWait().WithName("GenerateFromPhonemes").WithSummary("Speak Kokoro phonemes directly").ProducesAudio().ProducesErrors(404, 415);
 
         dev.MapCaptionedSpeech("/captioned_speech", "DevCaptionedSpeech");

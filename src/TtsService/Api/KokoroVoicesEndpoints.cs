@@ -49,22 +49,12 @@ public static class KokoroVoicesEndpoints
         try { body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body, cancellationToken: http.RequestAborted); }
         catch (JsonException e) { throw new InvalidRequestException($"Request body is not valid JSON: {e.Message}", "voices", "invalid_json"); }
         var spec = MixSpec(body);
-        var table = kokoro.Voices.Resolve(spec);
-        var name = CanonicalName(KokoroVoiceLibrary.ParseMix(spec));
-        if (!kokoro.Voices.Contains(name)) kokoro.Voices.Add(name, table);
+        // Kept in a bounded LRU under its recipe name: any replica can mix it again from that name.
+        var (name, table) = kokoro.Voices.Combine(spec);
         http.Response.Headers["X-Voice-Name"] = name;
         http.Response.Headers.CacheControl = "no-cache";
         return TypedResults.File(MemoryMarshal.AsBytes(table.AsSpan()).ToArray(), "application/octet-stream", $"{name}.bin");
     }
-
-    /// <summary>"af_bella(2)+af_sky-af_nicole(0.5)": the parts in order with their sign, weight 1 left out.</summary>
-    private static string CanonicalName(IReadOnlyList<(string Name, double Weight)> parts) =>
-        string.Concat(parts.Select((p, i) =>
-        {
-            var sign = p.Weight < 0 ? "-" : i == 0 ? "" : "+";
-            var weight = Math.Abs(p.Weight);
-            return weight == 1 ? $"{sign}{p.Name}" : string.Create(CultureInfo.InvariantCulture, $"{sign}{p.Name}({weight:0.###})");
-        }));
 
     private static string MixSpec(JsonElement body)
     {

@@ -25,5 +25,5 @@ public static class SpeechEndpoints
     }
 
     private static Task SpeakAsync(HttpContext http, SpeechRequest request, BackendManager backends, AudioResponseWriter writer) =>
-        writer.WriteAsync(http, backends.Speak(request, http.RequestAborted), AudioOutput.For(request));
+        writer.WriteAsync(http, backends.Speak(request, http.SpeechWork(), http.RequestAborted), AudioOutput.For(request));
 }

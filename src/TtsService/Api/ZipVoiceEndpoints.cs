@@ -98,7 +98,8 @@ public static class ZipVoiceEndpoints
         if (!ModelCatalog.IsZipVoice(model))
             throw new NotFoundException($"Model '{request.Model}' is not a ZipVoice model. Known: {string.Join(", ", ModelCatalog.ZipVoiceModels)}.", "model", "model_not_found");
         request = request with { Model = model };
-        return writer.WriteAsync(http, backends.Speak(request, http.RequestAborted), AudioOutput.For(request) with { FileStem = "zipvoice" });
+        var work = http.SpeechWork();
+        return writer.WriteAsync(http, backends.Speak(request, work, http.RequestAborted), AudioOutput.For(request) with { FileStem = "zipvoice" });
     }
 
     private static async Task<Created<ZipVoiceInfo>> RegisterAsync(HttpContext http, VoicePromptStore store, PromptAudio audio)

@@ -10,17 +10,20 @@ namespace TtsService.Audio;
 /// one ffmpeg process), so none is pooled; each owns its native state and frees it on Dispose
 /// (and in a finalizer, should a caller forget).
 /// </remarks>
-public sealed class AudioEncoderFactory
+/// <param name="ffmpegPath">The ffmpeg program for aac (<c>ffmpeg_path</c>, also read from <c>FFMPEG_PATH</c>): a path, or a name on the PATH.</param>
+public sealed class AudioEncoderFactory(string ffmpegPath = "ffmpeg")
 {
-    /// <summary>Formats whose codec is present on this machine (probed once: native libraries, ffmpeg).</summary>
-    public static IReadOnlyList<AudioFormat> SupportedFormats { get; } = Enum.GetValues<AudioFormat>().Where(IsAvailable).ToArray();
+    private readonly FfmpegLocator _ffmpeg = new(ffmpegPath);
+
+    /// <summary>Formats whose codec is present on this machine (native libraries, ffmpeg).</summary>
+    public IReadOnlyList<AudioFormat> SupportedFormats => Enum.GetValues<AudioFormat>().Where(IsAvailable).ToArray();
 
     /// <summary>Whether the codec behind <paramref name="format"/> can be used here.</summary>
-    public static bool IsAvailable(AudioFormat format) => format switch
+    public bool IsAvailable(AudioFormat format) => format switch
     {
         AudioFormat.Mp3 => NativeCodecLibrary.Lame.IsAvailable,
         AudioFormat.Flac => NativeCodecLibrary.Flac.IsAvailable,
-        AudioFormat.Aac => FfmpegLocator.IsAvailable,
+        AudioFormat.Aac => _ffmpeg.IsAvailable,
         AudioFormat.Opus or AudioFormat.Wav or AudioFormat.Pcm => true,
         _ => false,
     };
@@ -37,7 +40,7 @@ public sealed class AudioEncoderFactory
         {
             AudioFormat.Mp3 => new Mp3Encoder(options),
             AudioFormat.Opus => new OggOpusEncoder(options),
-            AudioFormat.Aac => new FfmpegAacEncoder(options),
+            AudioFormat.Aac => new FfmpegAacEncoder(options, _ffmpeg.Path),
             AudioFormat.Flac => new FlacEncoder(options),
             AudioFormat.Wav => new WavEncoder(options),
             AudioFormat.Pcm => new PcmEncoder(options),

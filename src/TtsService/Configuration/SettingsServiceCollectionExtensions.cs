@@ -22,10 +22,14 @@ public static class SettingsServiceCollectionExtensions
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<TtsSettings>>((o, s) =>
             o.DefaultPolicy = new() { Timeout = TimeSpan.FromSeconds(s.Value.RequestTimeoutSeconds) });
-        // The host reads its options while it is built, before the settings are validated: bind this one value
-        // on its own (a bad value stops the start a moment later anyway).
-        services.AddOptions<HostOptions>().Configure<IConfiguration>((o, configuration) =>
-            o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, TtsSettings.FromConfiguration(configuration).ShutdownTimeoutSeconds)));
+        // The host reads its options while it is built, before HasValidSettings: from the one bound settings object.
+        // Invalid settings throw here; the host is built anyway with its default timeout, and the start stops at
+        // HasValidSettings, which reports the same (cached) failures one line per setting.
+        services.AddOptions<HostOptions>().Configure<IOptions<TtsSettings>>((o, settings) =>
+        {
+            try { o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, settings.Value.ShutdownTimeoutSeconds)); }
+            catch (OptionsValidationException) { /* reported by HasValidSettings */ }
+        });
         return services;
     }
 }

@@ -39,7 +39,24 @@ public sealed class TtsSettings
     /// <summary>"auto", "cpu" or "cuda".</summary>
     public string DeviceType { get; set; } = "auto";
 
+    /// <summary>
+    /// Whether models should run on the GPU, from <see cref="UseGpu"/> and <see cref="DeviceType"/> read together once:
+    /// <c>cuda</c> yes, <c>cpu</c> no, <c>auto</c> as <c>use_gpu</c> says (use_gpu=true with device_type=cpu is refused
+    /// at start-up). Sessions, slots and the limiter all follow this one answer.
+    /// </summary>
+    public bool WantsGpu => DeviceType.Trim().ToLowerInvariant() switch
+    {
+        "cuda" => true,
+        "cpu" => false,
+        _ => UseGpu,
+    };
+
+    /// <summary>The ffmpeg program for aac responses: a path, or a name on the PATH (also set by <c>FFMPEG_PATH</c>).</summary>
+    public string FfmpegPath { get; set; } = "ffmpeg";
+
     public int MaxInputChars { get; set; } = 20000;
+    /// <summary>Voices made by /v1/audio/voices/combine kept in memory (about 0.5 MB each), least recently used dropped first; 0 keeps none.</summary>
+    public int MaxCombinedVoices { get; set; } = 64;
     /// <summary>0 means: number of cores on CPU, 2 on GPU.</summary>
     public int MaxConcurrentInferences { get; set; }
     public int MaxQueuedRequests { get; set; } = 64;
@@ -125,7 +142,7 @@ public sealed class TtsSettings
     public int EffectiveIntraOpThreads => OnnxIntraOpThreads > 0 ? OnnxIntraOpThreads : Environment.ProcessorCount;
 
     public int EffectiveMaxConcurrentInferences =>
-        MaxConcurrentInferences > 0 ? MaxConcurrentInferences : (UseGpu ? 2 : Environment.ProcessorCount);
+        MaxConcurrentInferences > 0 ? MaxConcurrentInferences : (WantsGpu ? 2 : Environment.ProcessorCount);
 
     public string ResolvePath(string contentRoot, string path) =>
         Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(contentRoot, path));

@@ -35,9 +35,9 @@ public sealed class TtsSettingsValidator : IValidateOptions<TtsSettings>
         {
             if (!(value >= 0)) failures.Add($"Setting '{key}' is {value}; it must be 0 ({zeroMeans}) or more.");
         }
-        void Required(string key, string value)
+        void Required(string key, string value, string what = "a folder")
         {
-            if (string.IsNullOrWhiteSpace(value)) failures.Add($"Setting '{key}' is empty; it must name a folder.");
+            if (string.IsNullOrWhiteSpace(value)) failures.Add($"Setting '{key}' is empty; it must name {what}.");
         }
 
         OneOf("default_backend", s.DefaultBackend, ModelCatalog.Backends);
@@ -60,7 +60,14 @@ public sealed class TtsSettingsValidator : IValidateOptions<TtsSettings>
         NotNegative("max_queued_requests", s.MaxQueuedRequests, "no queue");
         NotNegative("onnx_intra_op_threads", s.OnnxIntraOpThreads, "one per core");
         NotNegative("zipvoice_prompt_cache_mb", s.ZipvoicePromptCacheMb, "no cache");
+        NotNegative("max_combined_voices", s.MaxCombinedVoices, "keep none: a combined voice is mixed again from its name each time");
         NotNegative("zipvoice_unload_idle_minutes", s.ZipvoiceUnloadIdleMinutes, "never unload");
+        NotNegative("max_queue_wait_seconds", s.MaxQueueWaitSeconds, "admission by expected wait off");
+        if (double.IsInfinity(s.MaxQueueWaitSeconds)) failures.Add($"Setting 'max_queue_wait_seconds' is {s.MaxQueueWaitSeconds}; use 0 to turn admission by expected wait off.");
+        Required("ffmpeg_path", s.FfmpegPath, "the ffmpeg program (a path or a name on the PATH)");
+        // The two GPU settings are read together once (TtsSettings.WantsGpu); a contradiction stops the start.
+        if (s.UseGpu && s.DeviceType.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase))
+            failures.Add("Settings 'use_gpu' is true but 'device_type' is 'cpu'; set device_type=auto or cuda to use the GPU, or use_gpu=false.");
         if (s.DefaultBackend.Trim().Equals(ModelCatalog.Kokoro, StringComparison.OrdinalIgnoreCase) && !s.EnableKokoro && s.EnableZipvoice)
             failures.Add("Setting 'default_backend' is 'kokoro' but 'enable_kokoro' is false; set default_backend=zipvoice or enable Kokoro.");
         if (s.DefaultBackend.Trim().Equals(ModelCatalog.ZipVoice, StringComparison.OrdinalIgnoreCase) && !s.EnableZipvoice && s.EnableKokoro)

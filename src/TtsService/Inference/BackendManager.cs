@@ -4,8 +4,12 @@ using TtsService.Speech;
 
 namespace TtsService.Inference;
 
-/// <summary>Audio on its way to the client, and the backend making it (a metrics label).</summary>
-public sealed record SpokenAudio(string Backend, IAsyncEnumerable<AudioChunk> Audio);
+/// <summary>Audio on its way to the client, the backend making it (a metrics label) and the request's work record.</summary>
+public sealed record SpokenAudio(string Backend, IAsyncEnumerable<AudioChunk> Audio)
+{
+    /// <summary>Queue wait and inference time of the request (admission's record, or an untracked one).</summary>
+    public SpeechWork Work { get; init; } = SpeechWork.Untracked();
+}
 
 /// <summary>
 /// The one way from a request to audio: routes the request's <c>model</c> to the backend that serves it and
@@ -18,13 +22,21 @@ public sealed partial class BackendManager(IEnumerable<ISpeechBackend> backends,
 
     public IReadOnlyList<BackendStatus> Statuses => _backends.Select(b => b.Status).ToList();
 
-    /// <summary>Speaks <paramref name="request"/> (validated) on the backend of its model.</summary>
-    public SpokenAudio Speak(SpeechRequest request, CancellationToken cancellationToken)
+    /// <summary>Every registered backend, for the start-up loader.</summary>
+    public IReadOnlyList<ISpeechBackend> Backends => _backends;
+
+    /// <summary>Speaks <paramref name="request"/> (validated) on the backend of its model, charging its model calls to <paramref name="work"/>.</summary>
+    public SpokenAudio Speak(SpeechRequest request, SpeechWork work, CancellationToken cancellationToken)
     {
         var model = ModelId(request.Model);
         var backend = Resolve(model);
-        return new SpokenAudio(backend.Name, backend.SpeakAsync(request with { Model = model }, cancellationToken));
+        work.SetBackend(backend.Name);
+        return new SpokenAudio(backend.Name, backend.SpeakAsync(request with { Model = model }, work, cancellationToken)) { Work = work };
     }
+
+    /// <summary>Speaks <paramref name="request"/> outside admission (warm-up): its work is recorded, not counted.</summary>
+    public SpokenAudio Speak(SpeechRequest request, CancellationToken cancellationToken) =>
+        Speak(request, SpeechWork.Untracked(), cancellationToken);
 
     /// <summary>The backend for <paramref name="modelId"/>; 404 when no backend knows it, 503 when it is not ready.</summary>
     public ISpeechBackend Resolve(string? modelId)
@@ -69,6 +81,8 @@ public sealed partial class BackendManager(IEnumerable<ISpeechBackend> backends,
         switch (status.State)
         {
             case BackendState.Ready: return;
+            case BackendState.Loading:
+                throw new BackendUnavailableException($"The {status.Name} backend is still loading its models; retry in a few seconds (/ready says when).", "model", "model_loading");
             case BackendState.Disabled:
                 throw new BackendUnavailableException($"The {status.Name} backend is disabled by configuration (enable_{status.Name}=false).", "model", "backend_disabled");
             default:

@@ -2,7 +2,8 @@ using TtsService.Speech;
 
 namespace TtsService.Inference;
 
-public enum BackendState { Ready, Disabled, Unavailable }
+/// <summary>Loading: the host is starting and its models are not in yet (<see cref="ISpeechBackend.LoadAsync"/>).</summary>
+public enum BackendState { Loading, Ready, Disabled, Unavailable }
 
 /// <summary>What <c>/ready</c> reports for one backend.</summary>
 /// <param name="Name">"kokoro" or "zipvoice".</param>
@@ -35,8 +36,15 @@ public interface ISpeechBackend
     bool Handles(string modelId);
 
     /// <summary>
+    /// Loads the models, once, when the host starts (<see cref="ModelLoader"/>): until then <see cref="Status"/> is
+    /// <see cref="BackendState.Loading"/>. A missing or broken file leaves the backend Unavailable (503), never throws.
+    /// </summary>
+    Task LoadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
     /// Speaks a validated <paramref name="request"/> whose model this backend handles, chunk by chunk. Lazy: errors
     /// surface on the first chunk, which the response writer pulls before it answers, so they still become JSON errors.
     /// </summary>
-    IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, CancellationToken cancellationToken);
+    /// <param name="work">The request's work record: each model call's queue wait and run time are charged to it.</param>
+    IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, SpeechWork work, CancellationToken cancellationToken);
 }

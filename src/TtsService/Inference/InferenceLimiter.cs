@@ -1,5 +1,8 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using TtsService.Configuration;
 using TtsService.Errors;
+using TtsService.Observability;
 
 namespace TtsService.Inference;
 
@@ -14,8 +17,9 @@ namespace TtsService.Inference;
 /// same, only its order changes. Aging keeps later calls from starving: after <see cref="MaxPassOvers"/> first calls
 /// in a row have gone ahead of a waiting later call, the later call goes next.
 /// </para>
+/// Each call's wait and run time are charged to the request's <see cref="SpeechWork"/>, which the caller passes in.
 /// </summary>
-public sealed class InferenceLimiter(TtsSettings settings)
+public sealed class InferenceLimiter
 {
     /// <summary>First calls that may go ahead of a waiting later call before it is served.</summary>
     public const int MaxPassOvers = 4;
@@ -23,14 +27,32 @@ public sealed class InferenceLimiter(TtsSettings settings)
     private readonly Lock _lock = new();
     private readonly LinkedList<Waiter> _firstCalls = new();
     private readonly LinkedList<Waiter> _laterCalls = new();
-    private int _free = settings.EffectiveMaxConcurrentInferences;
+    private readonly TtsSettings _settings;
+    private readonly Counter<long>? _rejected;
+    private int _free;
     private int _passOvers;
     private int _waiting;
     private int _running;
     private int _activeRequests;
     private long _completed;
 
-    public int Capacity { get; } = settings.EffectiveMaxConcurrentInferences;
+    /// <param name="meters">This host's meter factory (queue gauges and the 429 counter in /metrics); none in unit tests.</param>
+    public InferenceLimiter(TtsSettings settings, IMeterFactory? meters = null)
+    {
+        _settings = settings;
+        Capacity = _free = settings.EffectiveMaxConcurrentInferences;
+        CallsInFlightPerRequest =
+            !settings.WantsGpu && settings.EffectiveIntraOpThreads * 2 <= Environment.ProcessorCount && Capacity >= 2 ? 2 : 1;
+        if (meters is null) return;
+        // Observable gauges are read when /metrics is scraped, so they cost nothing between scrapes.
+        var meter = meters.Create(ServiceMetrics.MeterName);
+        meter.CreateObservableGauge("inference_queue_length", () => Waiting, description: "Model calls waiting for an inference slot.");
+        meter.CreateObservableGauge("inferences_in_flight", () => Running, description: "Model calls running now.");
+        _rejected = meter.CreateCounter<long>("inference_rejected_total", description: "Requests refused with 429 because the queue was full.");
+        _rejected.Add(0); // the series exists (at 0) from the start, as a scraper expects of a counter
+    }
+
+    public int Capacity { get; }
 
     /// <summary>
     /// Model calls one request may run at once (<see cref="ChunkPipeline"/>) when it has the server to itself
@@ -38,8 +60,7 @@ public sealed class InferenceLimiter(TtsSettings settings)
     /// intra-op threads), so a stream's short first call and the longer next one run side by side; otherwise 1, and
     /// the next call starts when the previous ends.
     /// </summary>
-    public int CallsInFlightPerRequest { get; } =
-        !settings.UseGpu && settings.EffectiveIntraOpThreads * 2 <= Environment.ProcessorCount && settings.EffectiveMaxConcurrentInferences >= 2 ? 2 : 1;
+    public int CallsInFlightPerRequest { get; }
     public int Waiting => Volatile.Read(ref _waiting);
     public int Running => Volatile.Read(ref _running);
     /// <summary>Requests speaking now (each holds a <see cref="RequestLease"/> while its calls run).</summary>
@@ -57,12 +78,13 @@ public sealed class InferenceLimiter(TtsSettings settings)
     /// second slot exists, so the
     /// extra work takes no capacity from anyone. Two requests arriving together cannot both see an idle server.
     /// </summary>
-    public RequestLease BeginRequest()
+    /// <param name="record">The request's work record, charged with each call's wait and run time.</param>
+    public RequestLease BeginRequest(SpeechWork? record = null)
     {
         lock (_lock)
         {
             var alone = ++_activeRequests == 1 && _waiting == 0 && _running == 0;
-            return new RequestLease(this, mayRunAhead: alone && Capacity >= 2);
+            return new RequestLease(this, record, mayRunAhead: alone && Capacity >= 2);
         }
     }
 
@@ -71,15 +93,34 @@ public sealed class InferenceLimiter(TtsSettings settings)
         lock (_lock) _activeRequests--;
     }
 
-    /// <summary>Runs <paramref name="work"/> on the thread pool once a slot is free, as a later call (no priority).</summary>
-    public Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken) => RunAsync(work, firstCall: false, cancellationToken);
+    /// <summary>Runs <paramref name="work"/> on its own thread once a slot is free, for no request in particular (a later call).</summary>
+    public Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken) => RunAsync(work, null, cancellationToken);
 
-    /// <summary>Runs <paramref name="work"/> once a slot is free; a request's <paramref name="firstCall"/> is served before later calls.</summary>
-    public async Task<T> RunAsync<T>(Func<T> work, bool firstCall, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> (one model call of the request <paramref name="record"/>) once a slot is free; a
+    /// request's <paramref name="firstCall"/> is served before later calls. The wait is a <c>tts.queue</c> span and the
+    /// call a <c>tts.model</c> span; <paramref name="model"/> names it there.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<T> work, SpeechWork? record, CancellationToken cancellationToken, string? model = null, bool firstCall = false)
     {
-        await AcquireAsync(firstCall, cancellationToken);
+        using (var queue = SpeechTracing.Source.StartActivity(SpeechTracing.Queue))
+        {
+            var waitStarted = Stopwatch.GetTimestamp();
+            try
+            {
+                if (await AcquireAsync(firstCall, cancellationToken)) queue?.SetTag("tts.queue.waited", true);
+            }
+            catch (TooManyRequestsException)
+            {
+                queue?.SetStatus(ActivityStatusCode.Error, "queue full");
+                throw;
+            }
+            finally { record?.AddQueueWait(Stopwatch.GetElapsedTime(waitStarted).TotalSeconds); }
+        }
         Interlocked.Increment(ref _running);
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
+        using var call = SpeechTracing.Source.StartActivity(SpeechTracing.Model);
+        if (call is not null && model is not null) call.SetTag("tts.model", model);
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -91,7 +132,7 @@ public sealed class InferenceLimiter(TtsSettings settings)
         finally
         {
             // The request's inference time, for admission by expected wait.
-            QueueWaitEstimator.Current?.AddInference(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            record?.AddInference(Stopwatch.GetElapsedTime(started).TotalSeconds);
             Interlocked.Decrement(ref _running);
             Interlocked.Increment(ref _completed);
             Release();
@@ -104,7 +145,8 @@ public sealed class InferenceLimiter(TtsSettings settings)
         public LinkedListNode<Waiter>? Node;
     }
 
-    private async Task AcquireAsync(bool firstCall, CancellationToken cancellationToken)
+    /// <summary>Takes a slot, queueing when none is free; true when it had to wait.</summary>
+    private async Task<bool> AcquireAsync(bool firstCall, CancellationToken cancellationToken)
     {
         Waiter waiter;
         lock (_lock)
@@ -112,12 +154,12 @@ public sealed class InferenceLimiter(TtsSettings settings)
             if (_free > 0 && _waiting == 0)
             {
                 _free--;
-                return;
+                return false;
             }
-            if (_waiting >= settings.MaxQueuedRequests)
+            if (_waiting >= _settings.MaxQueuedRequests)
             {
-                Observability.ServiceMetrics.Rejected.Inc();
-                throw new TooManyRequestsException($"All {Capacity} inference slots are busy and {settings.MaxQueuedRequests} requests are queued; retry shortly.", 1);
+                _rejected?.Add(1);
+                throw new TooManyRequestsException($"All {Capacity} inference slots are busy and {_settings.MaxQueuedRequests} requests are queued; retry shortly.", 1);
             }
             waiter = new Waiter();
             waiter.Node = (firstCall ? _firstCalls : _laterCalls).AddLast(waiter);
@@ -125,6 +167,7 @@ public sealed class InferenceLimiter(TtsSettings settings)
         }
         await using var cancel = cancellationToken.Register(() => Abandon(waiter, cancellationToken));
         await waiter.Granted.Task;
+        return true;
     }
 
     /// <summary>A cancelled waiter leaves the queue; one granted a slot in the meantime keeps it and releases it after its check.</summary>
@@ -173,10 +216,12 @@ public sealed class InferenceLimiter(TtsSettings settings)
     public sealed class RequestLease : IDisposable
     {
         private readonly InferenceLimiter _limiter;
+        private readonly SpeechWork? _record;
         private int _calls;
         private int _disposed;
 
-        internal RequestLease(InferenceLimiter limiter, bool mayRunAhead) => (_limiter, MayRunAhead) = (limiter, mayRunAhead);
+        internal RequestLease(InferenceLimiter limiter, SpeechWork? record, bool mayRunAhead) =>
+            (_limiter, _record, MayRunAhead) = (limiter, record, mayRunAhead);
 
         /// <summary>The request had the server to itself when it began: extra work to speak sooner costs nobody.</summary>
         public bool MayRunAhead { get; }
@@ -185,8 +230,8 @@ public sealed class InferenceLimiter(TtsSettings settings)
         public int CallsInFlight => MayRunAhead ? _limiter.CallsInFlightPerRequest : 1;
 
         /// <summary>Runs one of this request's model calls; its first goes ahead of other requests' later calls.</summary>
-        public Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken) =>
-            _limiter.RunAsync(work, firstCall: Interlocked.Increment(ref _calls) == 1, cancellationToken);
+        public Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken, string? model = null) =>
+            _limiter.RunAsync(work, _record, cancellationToken, model, firstCall: Interlocked.Increment(ref _calls) == 1);
 
         public void Dispose()
         {

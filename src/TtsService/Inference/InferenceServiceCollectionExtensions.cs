@@ -10,7 +10,7 @@ public static class InferenceServiceCollectionExtensions
 {
     /// <summary>
     /// The ONNX sessions and the inference limiter, the Kokoro and ZipVoice backends, the <see cref="BackendManager"/>
-    /// that routes to them, and the <see cref="ModelLoader"/> that loads them at start-up.
+    /// that routes to them, and the <see cref="ModelLoader"/> that loads them at start-up (not while the build generates the OpenAPI document).
     /// </summary>
     public static IServiceCollection AddSpeechBackends(this IServiceCollection services)
     {
@@ -18,13 +18,14 @@ public static class InferenceServiceCollectionExtensions
         services.AddSingleton<InferenceLimiter>();
         services.AddSingleton<QueueWaitEstimator>();
         services.AddSingleton<IKokoroG2P>(sp => new KokoroG2P(sp.GetRequiredService<IPhonemizer>(), sp.GetRequiredService<MisakiLexicon>()));
-        // Each backend loads its models when built and reports Unavailable (503) instead of failing the host.
+        // Each backend reads its files in LoadAsync, called by the ModelLoader at start-up; one that cannot reports
+        // Unavailable (503) instead of failing the host.
         services.AddSingleton<KokoroBackend>();
         services.AddSingleton<ISpeechBackend>(sp => sp.GetRequiredService<KokoroBackend>());
         services.AddSingleton<ZipVoiceBackend>();
         services.AddSingleton<ISpeechBackend>(sp => sp.GetRequiredService<ZipVoiceBackend>());
         services.AddSingleton<BackendManager>();
-        services.AddHostedService<ModelLoader>();
+        if (!Configuration.BuildTime.IsGeneratingDocument) services.AddHostedService<ModelLoader>();
         return services;
     }
 }

@@ -7,21 +7,46 @@ using TtsService.Voices;
 namespace TtsService.Inference;
 
 /// <summary>
-/// Loads every backend's models when the host starts, not on the first request; a backend that fails stays
-/// unavailable (503) and the host keeps running. With <c>warmup</c> on, each ready backend then speaks one
-/// short sentence, so ONNX Runtime's first-call set-up is not paid by the first user.
+/// The start-up step that loads every backend's models (<see cref="ISpeechBackend.LoadAsync"/>, side by side), not
+/// the first request and not a constructor. It runs in the host's start, once the server listens (<see cref="StartedAsync"/>), so
+/// <c>/ready</c> answers <c>loading</c> meanwhile; a backend that fails stays unavailable (503) and the host keeps
+/// running. With <c>warmup</c> on, each ready backend then speaks one short sentence, so ONNX Runtime's first-call
+/// set-up is not paid by the first user. Not registered while the build generates the OpenAPI document.
 /// </summary>
-public sealed class ModelLoader(BackendManager backends, TtsSettings settings, IServiceProvider services, ILogger<ModelLoader> logger) : IHostedService
+public sealed class ModelLoader(BackendManager backends, TtsSettings settings, IServiceProvider services, ILogger<ModelLoader> logger)
+    : IHostedLifecycleService
 {
     private const string WarmupText = "Warming up.";
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// After every hosted service's StartAsync, the web server's included (WebApplication starts it last), so the
+    /// server answers <c>/health</c> and <c>/ready</c> while this runs; the host's start still waits for it.
+    /// </summary>
+    public async Task StartedAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var statuses = backends.Statuses; // constructs the backends, which load their files
-        logger.LogInformation("Backends loaded in {Seconds:0.0} s: {Backends}", Stopwatch.GetElapsedTime(started).TotalSeconds,
+        await Task.WhenAll(backends.Backends.Select(async backend =>
+        {
+            var before = Stopwatch.GetTimestamp();
+            await backend.LoadAsync(cancellationToken);
+            logger.LogInformation("Backend {Backend} {State} after {Seconds:0.00} s", backend.Name,
+                backend.Status.State.ToString().ToLowerInvariant(), Stopwatch.GetElapsedTime(before).TotalSeconds);
+        }));
+        var statuses = backends.Statuses;
+        logger.LogInformation("Backends loaded in {Seconds:0.00} s: {Backends}", Stopwatch.GetElapsedTime(started).TotalSeconds,
             string.Join(", ", statuses.Select(s => $"{s.Name}={s.State}")));
-        if (!settings.Warmup) return;
+        if (settings.Warmup) await WarmUpAsync(statuses, cancellationToken);
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task WarmUpAsync(IReadOnlyList<BackendStatus> statuses, CancellationToken cancellationToken)
+    {
         foreach (var status in statuses.Where(s => s.State == BackendState.Ready))
         {
             if (WarmupRequest(status.Name) is not { } request)
@@ -42,8 +67,6 @@ public sealed class ModelLoader(BackendManager backends, TtsSettings settings, I
             }
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>One short sentence in a voice the backend has: Kokoro's first voice, ZipVoice's first registered voice.</summary>
     private SpeechRequest? WarmupRequest(string backend)

@@ -27,8 +27,7 @@ public sealed class OnnxSessions
         _shared = settings.OnnxThreadPool.Trim().Equals("shared", StringComparison.OrdinalIgnoreCase) && EnsureSharedPool(settings, logger);
     }
 
-    public bool WantsCuda => RequiresCuda
-        || (_settings.UseGpu && !_settings.DeviceType.Equals("cpu", StringComparison.OrdinalIgnoreCase));
+    public bool WantsCuda => _settings.WantsGpu;
 
     /// <summary>
     /// <c>device_type=cuda</c> demands the GPU: a model that cannot open on CUDA fails to load (its backend is

@@ -1,6 +1,7 @@
-using Prometheus;
+using System.Diagnostics.Metrics;
 using TtsService.Configuration;
 using TtsService.Errors;
+using TtsService.Observability;
 
 namespace TtsService.Inference;
 
@@ -24,31 +25,26 @@ public sealed class QueueWaitEstimator
     /// <summary>Weight of the newest request in a backend's mean cost.</summary>
     private const double Smoothing = 0.3;
 
-    private static readonly AsyncLocal<RequestWork?> CurrentWork = new();
-
-    private static readonly Gauge ExpectedWait = Metrics.CreateGauge(
-        "tts_expected_queue_wait_seconds", "Estimated wait of a request arriving now: the inference work admitted requests still owe, divided by the inference slots.");
-    private static readonly Gauge MeanCost = Metrics.CreateGauge(
-        "tts_request_inference_seconds_mean", "Moving average of the inference slot-seconds one request costs, per backend (the measured service rate).",
-        new GaugeConfiguration { LabelNames = ["backend"] });
-    private static readonly Counter Refused = Metrics.CreateCounter(
-        "tts_admission_rejected_total", "Requests refused with 429 because their expected wait exceeded max_queue_wait_seconds.");
-
     private readonly Lock _lock = new();
-    private readonly HashSet<RequestWork> _inFlight = [];
+    private readonly HashSet<SpeechWork> _inFlight = [];
     private readonly Dictionary<string, double> _meanCost = new(StringComparer.Ordinal);
+    private readonly Counter<long>? _refused;
     private double? _meanCostAny;
 
-    public QueueWaitEstimator(TtsSettings settings)
+    /// <param name="meters">This host's meter factory (the instruments are this host's, read on each scrape); none in unit tests.</param>
+    public QueueWaitEstimator(TtsSettings settings, IMeterFactory? meters = null)
     {
         Slots = settings.EffectiveMaxConcurrentInferences;
         MaxWaitSeconds = Math.Max(0, settings.MaxQueueWaitSeconds);
-        Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
-        {
-            ExpectedWait.Set(ExpectedWaitSeconds);
-            lock (_lock)
-                foreach (var (backend, cost) in _meanCost) MeanCost.WithLabels(backend).Set(cost);
-        });
+        if (meters is null) return;
+        var meter = meters.Create(ServiceMetrics.MeterName);
+        meter.CreateObservableGauge("expected_queue_wait_seconds", () => ExpectedWaitSeconds,
+            description: "Estimated wait of a request arriving now: the inference work admitted requests still owe, divided by the inference slots.");
+        meter.CreateObservableGauge("request_inference_seconds_mean", MeanCosts,
+            description: "Moving average of the inference slot-seconds one request costs, per backend (the measured service rate).");
+        _refused = meter.CreateCounter<long>("admission_rejected_total",
+            description: "Requests refused with 429 because their expected wait exceeded max_queue_wait_seconds.");
+        _refused.Add(0); // the series exists (at 0) from the start, as a scraper expects of a counter
     }
 
     public int Slots { get; }
@@ -56,34 +52,34 @@ public sealed class QueueWaitEstimator
     /// <summary>0: admission by expected wait is off (the queue length alone limits, as <c>max_queued_requests</c>).</summary>
     public double MaxWaitSeconds { get; }
 
-    /// <summary>The request being served on this async flow, if it was admitted here.</summary>
-    public static RequestWork? Current => CurrentWork.Value;
-
     public double ExpectedWaitSeconds
     {
         get { lock (_lock) return ExpectedWaitLocked(); }
     }
 
-    /// <summary>Admits a request (and makes it <see cref="Current"/>), or throws 429 when its expected wait is above the limit.</summary>
-    public RequestWork Admit()
+    private IEnumerable<Measurement<double>> MeanCosts()
     {
-        RequestWork work;
+        lock (_lock) return _meanCost.Select(c => new Measurement<double>(c.Value, new KeyValuePair<string, object?>("backend", c.Key))).ToList();
+    }
+
+    /// <summary>Admits a request, or throws 429 when its expected wait is above the limit. The caller hands the record on explicitly.</summary>
+    public SpeechWork Admit()
+    {
         lock (_lock)
         {
             // Checked and added under one lock: a burst arriving together is judged one by one.
             var wait = ExpectedWaitLocked();
             if (MaxWaitSeconds > 0 && wait > MaxWaitSeconds)
             {
-                Refused.Inc();
+                _refused?.Add(1);
                 var retryAfter = (int)Math.Clamp(Math.Ceiling(wait - MaxWaitSeconds), 1, 3600);
                 throw new TooManyRequestsException(
                     $"The expected wait here is {wait:0.#} s, above max_queue_wait_seconds ({MaxWaitSeconds:0.#} s); retry in {retryAfter} s or on another replica.", retryAfter);
             }
-            work = new RequestWork(this);
+            var work = new SpeechWork(this);
             _inFlight.Add(work);
+            return work;
         }
-        CurrentWork.Value = work;
-        return work;
     }
 
     private double ExpectedWaitLocked()
@@ -98,7 +94,7 @@ public sealed class QueueWaitEstimator
         return owed / Math.Max(1, Slots);
     }
 
-    private void Finished(RequestWork work, bool measured)
+    internal void Finished(SpeechWork work, bool measured)
     {
         lock (_lock)
         {
@@ -110,41 +106,8 @@ public sealed class QueueWaitEstimator
         }
     }
 
-    private void Remove(RequestWork work)
+    internal void Remove(SpeechWork work)
     {
         lock (_lock) _inFlight.Remove(work);
-    }
-
-    /// <summary>One admitted request: which backend serves it and the inference time it has used.</summary>
-    public sealed class RequestWork(QueueWaitEstimator owner) : IDisposable
-    {
-        private double _inferenceSeconds;
-        private int _finished;
-
-        public string? Backend { get; private set; }
-        public double InferenceSeconds => Volatile.Read(ref _inferenceSeconds);
-        public bool IsFinished => Volatile.Read(ref _finished) != 0;
-
-        public void SetBackend(string backend) => Backend ??= backend;
-
-        /// <summary>Charged by the inference limiter for each model call of this request.</summary>
-        public void AddInference(double seconds)
-        {
-            double seen, next;
-            do { seen = Volatile.Read(ref _inferenceSeconds); next = seen + seconds; }
-            while (Interlocked.CompareExchange(ref _inferenceSeconds, next, seen) != seen);
-        }
-
-        /// <summary>Its synthesis is over (the rest is sending bytes): it owes nothing more; a whole synthesis updates its backend's mean cost.</summary>
-        public void Finish(bool complete)
-        {
-            if (Interlocked.Exchange(ref _finished, 1) == 0) owner.Finished(this, complete);
-        }
-
-        public void Dispose()
-        {
-            Finish(complete: false);
-            owner.Remove(this);
-        }
     }
 }

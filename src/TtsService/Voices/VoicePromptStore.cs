@@ -30,12 +30,6 @@ public sealed class VoicePromptStore
     private const string DeletingPrefix = ".deleting-";
     private const string GenerationFile = ".generation";
 
-    /// <summary>
-    /// Test hook for the multi-process tests: a register of the voice named by this variable waits a minute between
-    /// writing its audio and its commit, so a test can SIGKILL the process in between.
-    /// </summary>
-    internal const string SlowCommitVariable = "TTS_TEST_SLOW_COMMIT_VOICE";
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -50,11 +44,13 @@ public sealed class VoicePromptStore
     private readonly PromptCache _cache;
     private readonly ILogger<VoicePromptStore> _logger;
     private readonly string? _unavailableReason;
-    private readonly string? _slowCommitVoice = Environment.GetEnvironmentVariable(SlowCommitVariable);
+    private readonly IVoiceCommitObserver? _commitObserver;
     private volatile Snapshot _snapshot = new("", new Dictionary<string, StoredVoice>(), false);
 
-    public VoicePromptStore(string root, PromptCache cache, ILogger<VoicePromptStore> logger)
+    /// <param name="commitObserver">Told between a register's audio write and its commit (a seam for crash tests; none in production).</param>
+    public VoicePromptStore(string root, PromptCache cache, ILogger<VoicePromptStore> logger, IVoiceCommitObserver? commitObserver = null)
     {
+        _commitObserver = commitObserver;
         Root = Path.GetFullPath(root);
         _cache = cache;
         _logger = logger;
@@ -135,7 +131,7 @@ public sealed class VoicePromptStore
         try
         {
             DurableFiles.WriteAtomic(voice.AudioPath, EncodeWav(audio.Samples, audio.SampleRate));
-            if (name == _slowCommitVoice) await Task.Delay(TimeSpan.FromMinutes(1), CancellationToken.None);
+            if (_commitObserver is not null) await _commitObserver.BeforeCommitAsync(name);
             // The commit point: until this rename the previous voice.json (or none) is what exists.
             DurableFiles.WriteAtomic(Path.Combine(directory, MetadataFile), JsonSerializer.SerializeToUtf8Bytes(voice, Json));
         }
@@ -373,4 +369,13 @@ public sealed class VoicePromptStore
         Pcm16.Write(samples, buffer);
         return buffer.WrittenSpan.ToArray();
     }
+}
+
+/// <summary>
+/// Told when a voice's audio is on disk and its metadata is about to be committed. The multi-process tests register
+/// one through DI that stalls there, so they can kill a replica mid-register; the service registers none.
+/// </summary>
+public interface IVoiceCommitObserver
+{
+    Task BeforeCommitAsync(string voice);
 }

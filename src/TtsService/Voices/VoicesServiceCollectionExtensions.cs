@@ -12,12 +12,14 @@ public static class VoicesServiceCollectionExtensions
         {
             var settings = sp.GetRequiredService<TtsSettings>();
             var root = settings.ResolvePath(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, settings.ZipvoiceCacheDir);
-            return new VoicePromptStore(root, sp.GetRequiredService<PromptCache>(), sp.GetRequiredService<ILogger<VoicePromptStore>>());
+            return new VoicePromptStore(root, sp.GetRequiredService<PromptCache>(), sp.GetRequiredService<ILogger<VoicePromptStore>>(),
+                sp.GetService<IVoiceCommitObserver>());
         });
         services.AddSingleton<PromptAudio>();
         services.AddSingleton<PromptDownloader>();
         services.AddSingleton<IVoicePromptResolver, VoicePromptResolver>();
-        services.AddHostedService<VoiceStoreOpener>();
+        // The build's OpenAPI document generation starts the host too: it must not create the store's folder.
+        if (!BuildTime.IsGeneratingDocument) services.AddHostedService<VoiceStoreOpener>();
         return services;
     }
 

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using TtsService.Api;
@@ -9,6 +11,7 @@ using TtsService.Configuration;
 using TtsService.Downloads;
 using TtsService.Inference;
 using TtsService.Observability;
+using TtsService.Tests.Infrastructure;
 
 namespace TtsService.Tests.Api;
 
@@ -20,8 +23,13 @@ public sealed class AudioResponseWriterTests : IDisposable
 {
     private readonly string _downloads = Directory.CreateTempSubdirectory("tts-writer").FullName;
 
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    private IMeterFactory MeterFactory => _meters.GetRequiredService<IMeterFactory>();
+
     private AudioResponseWriter Writer() => new(new AudioEncoderFactory(),
-        new DownloadStore(new TtsSettings { DownloadDir = _downloads }, new HostingEnvironment { ContentRootPath = _downloads }, NullLogger<DownloadStore>.Instance));
+        new DownloadStore(new TtsSettings { DownloadDir = _downloads }, new HostingEnvironment { ContentRootPath = _downloads }, NullLogger<DownloadStore>.Instance),
+        new ServiceMetrics(MeterFactory));
 
     /// <summary>Two stereo chunks of 0.5 s and 0.25 s at 24 kHz, each with its words.</summary>
     private static async IAsyncEnumerable<AudioChunk> StereoChunks([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -38,15 +46,16 @@ public sealed class AudioResponseWriterTests : IDisposable
     [Fact]
     public async Task Captioned_speech_records_metrics_and_times_words_by_frames_not_samples()
     {
-        var backend = "writer-test-" + Guid.NewGuid().ToString("N")[..8];
+        const string backend = "writer-test";
+        using var recorded = new RecordedMeasurements(MeterFactory);
         var http = Context();
         await Writer().WriteAsync(http, new SpokenAudio(backend, StereoChunks()),
             new AudioOutput(AudioFormat.Wav, Stream: false, Framing: AudioFraming.Captioned));
 
         // 0.5 s + 0.25 s of audio, whatever the channel count.
-        Assert.Equal(0.75, ServiceMetrics.AudioSeconds.WithLabels(backend).Value, 6);
-        Assert.Equal(1, ServiceMetrics.SynthesisSeconds.WithLabels(backend).Count);
-        Assert.Equal(1, ServiceMetrics.TimeToFirstByte.WithLabels(backend).Count);
+        Assert.Equal(0.75, recorded.Sum("audio_seconds_total", backend), 6);
+        Assert.Equal(1, recorded.Count("synthesis_seconds", backend));
+        Assert.Equal(1, recorded.Count("time_to_first_audio_seconds", backend));
 
         using var json = JsonDocument.Parse(Body(http));
         var words = json.RootElement.GetProperty("timestamps").EnumerateArray().ToList();
@@ -91,6 +100,7 @@ public sealed class AudioResponseWriterTests : IDisposable
 
     public void Dispose()
     {
+        _meters.Dispose();
         try { Directory.Delete(_downloads, recursive: true); } catch (IOException) { }
     }
 }

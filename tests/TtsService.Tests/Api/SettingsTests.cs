@@ -46,12 +46,58 @@ public sealed class SettingsTests(KokoroStandinModels models) : IClassFixture<Ko
     [InlineData("enable_kokoro", "maybe", "a boolean")]
     [InlineData("max_queued_requests", "lots", "a whole number")]
     [InlineData("zipvoice_max_prompt_duration", "long", "a number")]
+    [InlineData("max_queue_wait_seconds", "-1", "0 (admission by expected wait off)")]
+    [InlineData("max_combined_voices", "-1", "0 (keep none")]
     public void A_bad_setting_is_named_with_its_value_and_what_is_allowed(string key, string value, string allowed)
     {
         var failure = Assert.Single(Failures((key, value)));
         Assert.Contains($"'{key}'", failure);
         Assert.Contains(value, failure);
         Assert.Contains(allowed, failure);
+    }
+
+    /// <summary>use_gpu and device_type are read together once (TtsSettings.WantsGpu) and a contradiction stops the start.</summary>
+    [Theory]
+    [InlineData("false", "auto", false)]
+    [InlineData("true", "auto", true)]
+    [InlineData("false", "cuda", true)]
+    [InlineData("true", "cuda", true)]
+    [InlineData("false", "cpu", false)]
+    public void Use_gpu_and_device_type_give_one_answer(string useGpu, string deviceType, bool gpu)
+    {
+        var settings = Bind(("use_gpu", useGpu), ("device_type", deviceType));
+        Assert.Equal(gpu, settings.WantsGpu);
+        Assert.Empty(Failures(("use_gpu", useGpu), ("device_type", deviceType)));
+        // Before, device_type=cuda with use_gpu=false ran CUDA sessions under a CPU's slot count and pipelining.
+        Assert.Equal(gpu ? 2 : Environment.ProcessorCount, settings.EffectiveMaxConcurrentInferences);
+    }
+
+    [Fact]
+    public void Use_gpu_with_device_type_cpu_is_refused()
+    {
+        var failure = Assert.Single(Failures(("use_gpu", "true"), ("device_type", "cpu")));
+        Assert.Contains("'use_gpu'", failure);
+        Assert.Contains("'device_type' is 'cpu'", failure);
+    }
+
+    /// <summary>FFMPEG_PATH was read from the environment by the aac encoder itself; now it is a setting like the others.</summary>
+    [Fact]
+    public async Task Ffmpeg_path_is_a_setting_that_reaches_the_aac_encoder()
+    {
+        Assert.Equal("/opt/ffmpeg/bin/ffmpeg", Bind(("FFMPEG_PATH", "/opt/ffmpeg/bin/ffmpeg")).FfmpegPath);
+        Assert.Equal("ffmpeg", Bind().FfmpegPath);
+        await using var factory = ServiceFactory.WithModels(models.Dir, ("ffmpeg_path", "/nonexistent/ffmpeg"));
+        var encoders = factory.Services.GetRequiredService<TtsService.Audio.AudioEncoderFactory>();
+        Assert.False(encoders.IsAvailable(TtsService.Audio.AudioFormat.Aac));
+        Assert.True(encoders.IsAvailable(TtsService.Audio.AudioFormat.Wav));
+    }
+
+    /// <summary>The host's shutdown timeout comes from the one bound settings object, not a second read of the configuration.</summary>
+    [Fact]
+    public async Task The_shutdown_timeout_comes_from_the_validated_settings()
+    {
+        await using var factory = ServiceFactory.WithModels(models.Dir, ("shutdown_timeout_seconds", "7"));
+        Assert.Equal(TimeSpan.FromSeconds(7), factory.Services.GetRequiredService<IOptions<Microsoft.Extensions.Hosting.HostOptions>>().Value.ShutdownTimeout);
     }
 
     [Fact]

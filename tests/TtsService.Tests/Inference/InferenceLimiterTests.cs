@@ -16,7 +16,7 @@ public sealed class InferenceLimiterTests
 
     /// <summary>Queues a call that records <paramref name="name"/> when it runs.</summary>
     private static Task Queue(InferenceLimiter limiter, List<string> order, string name, bool firstCall) =>
-        limiter.RunAsync(() => { lock (order) order.Add(name); return 0; }, firstCall, CancellationToken.None);
+        limiter.RunAsync(() => { lock (order) order.Add(name); return 0; }, null, CancellationToken.None, firstCall: firstCall);
 
     private static async Task UntilWaiting(InferenceLimiter limiter, int count)
     {
@@ -79,7 +79,7 @@ public sealed class InferenceLimiterTests
         var busy = limiter.RunAsync(() => gate.Task.Result, CancellationToken.None);
         var order = new List<string>();
         using var cancel = new CancellationTokenSource();
-        var gone = limiter.RunAsync(() => { lock (order) order.Add("gone"); return 0; }, firstCall: true, cancel.Token);
+        var gone = limiter.RunAsync(() => { lock (order) order.Add("gone"); return 0; }, null, cancel.Token, firstCall: true);
         await UntilWaiting(limiter, 1);
         var next = Queue(limiter, order, "next", firstCall: false);
         await UntilWaiting(limiter, 2);
@@ -99,9 +99,9 @@ public sealed class InferenceLimiterTests
         var limiter = Limiter(slots: 1, queue: 1);
         var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var busy = limiter.RunAsync(() => gate.Task.Result, CancellationToken.None);
-        var waiting = limiter.RunAsync(() => 1, firstCall: true, CancellationToken.None);
+        var waiting = limiter.RunAsync(() => 1, null, CancellationToken.None, firstCall: true);
         await UntilWaiting(limiter, 1);
-        await Assert.ThrowsAsync<TooManyRequestsException>(() => limiter.RunAsync(() => 2, firstCall: true, CancellationToken.None));
+        await Assert.ThrowsAsync<TooManyRequestsException>(() => limiter.RunAsync(() => 2, null, CancellationToken.None, firstCall: true));
         gate.SetResult(0);
         Assert.Equal(0, await busy);
         Assert.Equal(1, await waiting);

@@ -16,6 +16,34 @@ public class KokoroVoiceLibraryTests
         return t;
     }
 
+    /// <summary>
+    /// /v1/audio/voices/combine kept every distinct mix for good (about 0.5 MB each); now a bounded LRU, and since a
+    /// mix's name is its recipe, a mix that was dropped is mixed again, identically, when its name is used.
+    /// </summary>
+    [Fact]
+    public void Combined_voices_are_a_bounded_lru_and_an_evicted_mix_is_rebuilt_from_its_name()
+    {
+        var library = new KokoroVoiceLibrary(combinedCapacity: 2);
+        library.Add("af_a", Table(1));
+        library.Add("af_b", Table(2));
+        library.Add("af_c", Table(3));
+        var (ab, abTable) = library.Combine("af_a + af_b(3)");
+        Assert.Equal("af_a+af_b(3)", ab);
+        var (thirds, thirdsTable) = library.Combine("af_a(0.3333)-af_c");
+        Assert.Equal("af_a(0.3333)-af_c", thirds);
+        Assert.Same(abTable, library.Resolve(ab));                  // used: now the most recent
+        var (bc, _) = library.Combine("af_b+af_c");                  // a third mix: the least recent one (thirds) goes
+        Assert.Equal(2, library.CombinedCount);
+        Assert.Equal(["af_a", "af_a+af_b(3)", "af_b", "af_b+af_c", "af_c"], library.Names);
+        Assert.False(library.Contains(thirds));
+        // Evicted, yet its name still speaks: it is mixed again from the recipe, to the same numbers.
+        Assert.Equal(thirdsTable, library.Resolve(thirds));
+        // A loaded voice "combined" alone is not a new voice and takes no room.
+        Assert.Equal("af_a", library.Combine("af_a").Name);
+        Assert.Equal(2, library.CombinedCount);
+        Assert.True(library.Contains(bc));
+    }
+
     [SkippableFact]
     public void Weighted_mix_of_real_voices_equals_the_weighted_mean_of_their_files()
     {

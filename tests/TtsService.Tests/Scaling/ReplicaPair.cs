@@ -198,7 +198,12 @@ public sealed partial class ReplicaPair : IAsyncLifetime
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            if (slowCommitVoice is not null) info.Environment[TtsService.Voices.VoicePromptStore.SlowCommitVariable] = slowCommitVoice;
+            if (slowCommitVoice is not null)
+            {
+                // The stall is injected through the service's DI by a startup hook in this test assembly (StartupHook).
+                info.Environment["DOTNET_STARTUP_HOOKS"] = typeof(StartupHook).Assembly.Location;
+                info.Environment[StartupHook.VoiceVariable] = slowCommitVoice;
+            }
             _process = Process.Start(info)!;
             _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
             _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };

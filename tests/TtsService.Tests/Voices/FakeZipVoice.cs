@@ -30,8 +30,8 @@ internal sealed class FakeZipVoice : IZipVoiceSynthesizer
         }));
 
     // The real backend's path from a speech request: resolve the prompt, then synthesize.
-    public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, CancellationToken cancellationToken) =>
-        ZipVoiceSpeech.SpeakAsync(this, Prompts!, request, cancellationToken);
+    public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, SpeechWork work, CancellationToken cancellationToken) =>
+        ZipVoiceSpeech.SpeakAsync(this, Prompts!, request, work, cancellationToken);
 
     public string Name => "zipvoice";
     public BackendStatus Status => new("zipvoice", BackendState.Ready, null, ModelCatalog.ZipVoiceModels);

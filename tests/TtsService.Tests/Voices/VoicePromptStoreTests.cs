@@ -24,6 +24,33 @@ public sealed class VoicePromptStoreTests : IDisposable
     private DecodedAudio Sine(double seconds, double frequency = 220) =>
         _decoder.Decode(TestAudio.SineWav(seconds, 16000, 2, frequency), new AudioDecodeLimits());
 
+    /// <summary>What the commit observer saw when it was called.</summary>
+    private sealed class Watcher(string root) : IVoiceCommitObserver
+    {
+        public readonly List<(string Voice, bool AudioWritten, bool Committed)> Calls = [];
+
+        public Task BeforeCommitAsync(string voice)
+        {
+            var dir = Path.Combine(root, voice);
+            Calls.Add((voice, Directory.GetFiles(dir, "audio-*.wav").Length == 1, File.Exists(Path.Combine(dir, "voice.json"))));
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// The crash tests' hook is a DI seam (IVoiceCommitObserver), called between the audio write and the commit; before,
+    /// the store itself read TTS_TEST_SLOW_COMMIT_VOICE from the environment and slept a minute.
+    /// </summary>
+    [Fact]
+    public async Task The_commit_observer_is_told_after_the_audio_is_written_and_before_the_commit()
+    {
+        var watcher = new Watcher(_root);
+        var store = new VoicePromptStore(_root, new PromptCache(64 << 20), NullLogger<VoicePromptStore>.Instance, watcher);
+        await store.SaveAsync("dora", "Hi.", Sine(1), false, default);
+        Assert.Equal([("dora", true, false)], watcher.Calls);
+        Assert.True(File.Exists(Path.Combine(_root, "dora", "voice.json")));
+    }
+
     [Fact]
     public async Task Saved_voice_is_listed_and_survives_reopening()
     {

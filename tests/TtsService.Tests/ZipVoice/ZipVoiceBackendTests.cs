@@ -17,11 +17,14 @@ public sealed class ZipVoiceBackendTests : IDisposable
 
     public void Dispose() => _models.Dispose();
 
+    /// <summary>Built and loaded, as the host's start-up step (ModelLoader) does.</summary>
     private ZipVoiceBackend Backend(string variant = "zipvoice", int numSteps = 0, PromptCache? cache = null)
     {
         var settings = new TtsSettings { ModelsDir = _models.ModelsDir, ZipvoiceModel = variant, ZipvoiceNumSteps = numSteps };
-        return new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
+        var backend = new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
             new InferenceLimiter(settings), new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance, promptCache: cache);
+        backend.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return backend;
     }
 
     [SkippableFact]

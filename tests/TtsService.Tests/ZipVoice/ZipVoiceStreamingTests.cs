@@ -24,9 +24,14 @@ public sealed class ZipVoiceStreamingTests : IDisposable
     private static readonly VoicePrompt Prompt =
         new(Enumerable.Range(0, 24000).Select(i => 0.05f * MathF.Sin(2 * MathF.PI * 300 * i / 24000)).ToArray(), "Hello there.", "p1");
 
-    private ZipVoiceBackend Backend(TtsSettings settings, InferenceLimiter? limiter = null) =>
-        new(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
+    /// <summary>Built and loaded, as the host's start-up step (ModelLoader) does.</summary>
+    private ZipVoiceBackend Backend(TtsSettings settings, InferenceLimiter? limiter = null)
+    {
+        var backend = new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
             limiter ?? new InferenceLimiter(settings), new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance);
+        backend.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return backend;
+    }
 
     [Fact]
     public void A_sentence_is_cut_after_its_opening_words_then_kept_whole()

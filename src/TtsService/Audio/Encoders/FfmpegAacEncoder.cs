@@ -34,11 +34,11 @@ internal sealed class FfmpegAacEncoder : IAudioEncoder
     private bool _completed;
     private bool _disposed;
 
-    public FfmpegAacEncoder(EncoderOptions options)
+    public FfmpegAacEncoder(EncoderOptions options, string ffmpegPath = "ffmpeg")
     {
         if (options.Channels is < 1 or > 8)
             throw new InvalidRequestException($"aac supports 1 to 8 channels, not {options.Channels}.", "response_format");
-        var start = new ProcessStartInfo(FfmpegLocator.Path)
+        var start = new ProcessStartInfo(ffmpegPath)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -64,7 +64,7 @@ internal sealed class FfmpegAacEncoder : IAudioEncoder
         catch (Win32Exception e)
         {
             throw new BackendUnavailableException(
-                $"AAC encoding needs the ffmpeg program ({FfmpegLocator.Path}); install the Debian package 'ffmpeg'. ({e.Message})",
+                $"AAC encoding needs the ffmpeg program ({ffmpegPath}); install the Debian package 'ffmpeg'. ({e.Message})",
                 "response_format", "codec_unavailable");
         }
         _stdin = _process.StandardInput.BaseStream;
@@ -177,17 +177,19 @@ internal sealed class FfmpegAacEncoder : IAudioEncoder
     }
 }
 
-/// <summary>Where ffmpeg is: <c>FFMPEG_PATH</c> if set, else <c>ffmpeg</c> on the PATH.</summary>
-internal static class FfmpegLocator
+/// <summary>Where ffmpeg is: the <c>ffmpeg_path</c> setting (<c>FFMPEG_PATH</c>), else <c>ffmpeg</c> on the PATH; probed once.</summary>
+internal sealed class FfmpegLocator(string path)
 {
-    public static string Path { get; } = Environment.GetEnvironmentVariable("FFMPEG_PATH") is { Length: > 0 } p ? p : "ffmpeg";
+    public const string DefaultPath = "ffmpeg";
 
-    private static readonly Lazy<bool> Available = new(() =>
+    public string Path { get; } = string.IsNullOrWhiteSpace(path) ? DefaultPath : path.Trim();
+
+    private Lazy<bool>? _available;
+
+    public bool IsAvailable => (_available ??= new Lazy<bool>(() =>
     {
         if (System.IO.Path.IsPathRooted(Path)) return File.Exists(Path);
         var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
         return dirs.Any(d => File.Exists(System.IO.Path.Combine(d, Path)));
-    });
-
-    public static bool IsAvailable => Available.Value;
+    })).Value;
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using TtsService.Configuration;
+using TtsService.Observability;
 using TtsService.Speech;
 using TtsService.Text;
 
@@ -9,6 +10,9 @@ namespace TtsService.Inference.Kokoro;
 /// <param name="Stream">The response streams: start with a short call so the first audio leaves early (<see cref="KokoroFrontend.StreamingSchedule"/>).</param>
 public sealed record KokoroRequest(string Input, string Voice, float Speed, string? LangCode, NormalizationOptions Normalization, bool Stream = false)
 {
+    /// <summary>The request's work record, charged with each model call (none: the calls are not charged).</summary>
+    public SpeechWork? Work { get; init; }
+
     public const string DefaultVoice = "af_heart";
 
     /// <summary>The fields of a speech request that Kokoro reads; no voice means Kokoro-FastAPI's default.</summary>
@@ -34,48 +38,70 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
     public static readonly string[] ModelFileNames =
         ["kokoro-v1.0.onnx", "model.onnx", "kokoro-v1.0.fp16.onnx", "kokoro-v1.0.int8.onnx", "model_quantized.onnx", "model_fp16.onnx"];
 
-    private readonly KokoroModel? _model;
+    private readonly TtsSettings _settings;
+    private readonly IHostEnvironment _environment;
+    private readonly OnnxSessions _sessions;
     private readonly InferenceLimiter _limiter;
+    private readonly ITextNormalizer _normalizer;
+    private readonly ITextChunker _chunker;
+    private readonly IKokoroG2P _g2p;
     private readonly ILogger<KokoroBackend> _logger;
+    private KokoroModel? _model;
+    // Written last by LoadAsync: a reader that sees Ready also sees the model, voices and front end.
+    private volatile BackendStatus _status;
 
     public string Name => ModelCatalog.Kokoro;
-    public BackendStatus Status { get; }
-    public KokoroVoiceLibrary Voices { get; } = new();
-    public KokoroFrontend? Frontend { get; }
+    public BackendStatus Status => _status;
+    public KokoroVoiceLibrary Voices { get; }
+    public KokoroFrontend? Frontend { get; private set; }
     public bool HasDurations => _model?.HasDurations ?? false;
 
+    /// <summary>Takes what it needs; the files are read by <see cref="LoadAsync"/> when the host starts, not here.</summary>
     public KokoroBackend(TtsSettings settings, IHostEnvironment environment, OnnxSessions sessions, InferenceLimiter limiter,
         ITextNormalizer normalizer, ITextChunker chunker, IKokoroG2P g2p, ILogger<KokoroBackend> logger)
     {
+        _settings = settings;
+        _environment = environment;
+        _sessions = sessions;
         _limiter = limiter;
+        _normalizer = normalizer;
+        _chunker = chunker;
+        _g2p = g2p;
         _logger = logger;
-        if (!settings.EnableKokoro)
-        {
-            Status = new BackendStatus(Name, BackendState.Disabled, "enable_kokoro=false", ModelIds);
-            return;
-        }
-        var dir = Path.Combine(settings.ResolvePath(environment.ContentRootPath, settings.ModelsDir), "kokoro");
+        Voices = new KokoroVoiceLibrary(settings.MaxCombinedVoices);
+        _status = settings.EnableKokoro
+            ? new BackendStatus(Name, BackendState.Loading, "loading the model and voices", ModelIds)
+            : new BackendStatus(Name, BackendState.Disabled, "enable_kokoro=false", ModelIds);
+    }
+
+    /// <summary>Reads the model, vocabulary and voices from <c>models_dir/kokoro</c> (on a pool thread: ONNX sessions take seconds).</summary>
+    public Task LoadAsync(CancellationToken cancellationToken) =>
+        _status.State == BackendState.Loading ? Task.Run(Load, cancellationToken) : Task.CompletedTask;
+
+    private void Load()
+    {
+        var dir = Path.Combine(_settings.ResolvePath(_environment.ContentRootPath, _settings.ModelsDir), "kokoro");
         try
         {
             var modelPath = ModelFileNames.Select(f => Path.Combine(dir, f)).FirstOrDefault(File.Exists)
                 ?? throw new FileNotFoundException($"Kokoro model file not found: expected {Path.Combine(dir, ModelFileNames[0])} (or {string.Join(", ", ModelFileNames.Skip(1))}). Run models/download.sh to fetch it.");
             var vocab = LoadVocab(dir);
-            if (!g2p.IsAvailable)
+            if (!_g2p.IsAvailable)
                 throw new InvalidOperationException("espeak-ng is not available (install the Debian packages libespeak-ng1 and espeak-ng-data).");
-            var model = new KokoroModel(modelPath, sessions);
+            var model = new KokoroModel(modelPath, _sessions);
             try { LoadVoices(dir, model.Metadata); }
             catch { model.Dispose(); throw; }
             _model = model;
-            Frontend = new KokoroFrontend(normalizer, chunker, g2p, vocab);
-            Status = new BackendStatus(Name, BackendState.Ready, null, ModelIds) { Device = model.OnCuda ? "cuda" : "cpu" };
-            logger.LogInformation("Kokoro ready on {Device}: {Model}, {Voices} voices, {Symbols} symbols, durations output: {Durations}",
-                Status.Device, Path.GetFileName(modelPath), Voices.Count, vocab.Count, _model.HasDurations);
+            Frontend = new KokoroFrontend(_normalizer, _chunker, _g2p, vocab);
+            _status = new BackendStatus(Name, BackendState.Ready, null, ModelIds) { Device = model.OnCuda ? "cuda" : "cpu" };
+            _logger.LogInformation("Kokoro ready on {Device}: {Model}, {Voices} voices, {Symbols} symbols, durations output: {Durations}",
+                _status.Device, Path.GetFileName(modelPath), Voices.Count, vocab.Count, model.HasDurations);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException
                                       or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or System.Text.Json.JsonException)
         {
-            Status = new BackendStatus(Name, BackendState.Unavailable, e.Message, ModelIds);
-            logger.LogWarning("Kokoro unavailable: {Reason}", e.Message);
+            _status = new BackendStatus(Name, BackendState.Unavailable, e.Message, ModelIds);
+            _logger.LogWarning("Kokoro unavailable: {Reason}", e.Message);
         }
     }
 
@@ -112,8 +138,8 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
             throw new FileNotFoundException($"No Kokoro voices found: expected {voicesDir}/*.bin, {npz} or sherpa-onnx's {sherpa}.");
     }
 
-    public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, CancellationToken cancellationToken) =>
-        SynthesizeAsync(KokoroRequest.From(request), cancellationToken);
+    public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, SpeechWork work, CancellationToken cancellationToken) =>
+        SynthesizeAsync(KokoroRequest.From(request) with { Work = work }, cancellationToken);
 
     /// <summary>Speaks <paramref name="request"/> one chunk at a time; the first chunk comes back before the rest is synthesized.</summary>
     public IAsyncEnumerable<AudioChunk> SynthesizeAsync(KokoroRequest request, CancellationToken cancellationToken)
@@ -123,24 +149,25 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
         var lang = request.LangCode ?? KokoroLanguageCodes.FromVoice(request.Voice);
         var pieces = Frontend!.Pieces(request.Input, lang, request.Normalization,
             request.Stream ? KokoroFrontend.StreamingSchedule : KokoroFrontend.WholeSchedule);
-        return RunPieces(pieces, table, request.Speed, cancellationToken);
+        return RunPieces(SpeechTracing.Traced(pieces, Name), table, request.Speed, request.Work, cancellationToken);
     }
 
     /// <summary>Speaks a phoneme string given directly.</summary>
-    public IAsyncEnumerable<AudioChunk> SynthesizePhonemesAsync(string phonemes, string voice, float speed, CancellationToken cancellationToken)
+    public IAsyncEnumerable<AudioChunk> SynthesizePhonemesAsync(string phonemes, string voice, float speed, CancellationToken cancellationToken,
+        SpeechWork? work = null)
     {
         var table = Voices.Resolve(voice);
-        return RunPieces(Frontend!.PiecesFromPhonemes(phonemes), table, speed, cancellationToken);
+        return RunPieces(SpeechTracing.Traced(Frontend!.PiecesFromPhonemes(phonemes), Name), table, speed, work, cancellationToken);
     }
 
     /// <summary>
     /// Model calls run one ahead of the client (<see cref="ChunkPipeline"/>); pauses are silence, no call. Two calls side
     /// by side only when the request began with the server to itself (<see cref="InferenceLimiter.BeginRequest"/>).
     /// </summary>
-    private async IAsyncEnumerable<AudioChunk> RunPieces(IEnumerable<KokoroPiece> pieces, float[] table, float speed,
+    private async IAsyncEnumerable<AudioChunk> RunPieces(IEnumerable<KokoroPiece> pieces, float[] table, float speed, SpeechWork? work,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var lease = _limiter.BeginRequest();
+        using var lease = _limiter.BeginRequest(work);
         var chunks = ChunkPipeline.InOrder(pieces, (piece, token) => piece.PauseSeconds > 0
             ? Task.FromResult(new AudioChunk(new float[(int)(piece.PauseSeconds * KokoroModel.SampleRate)], KokoroModel.SampleRate) { Text = "", Phonemes = "" })
             : SpeakPiece(lease, piece, table, speed, token), cancellationToken, lease.CallsInFlight);
@@ -150,7 +177,7 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
     private async Task<AudioChunk> SpeakPiece(InferenceLimiter.RequestLease lease, KokoroPiece piece, float[] table, float speed, CancellationToken cancellationToken)
     {
         var (ids, style) = ModelInputs(piece.Ids, table);
-        var output = await lease.RunAsync(() => _model!.Run(ids, style, speed), cancellationToken);
+        var output = await lease.RunAsync(() => _model!.Run(ids, style, speed), cancellationToken, "kokoro");
         return new AudioChunk(output.Audio, KokoroModel.SampleRate) { Text = piece.Text, Phonemes = piece.Phonemes, Durations = output.Durations };
     }
 

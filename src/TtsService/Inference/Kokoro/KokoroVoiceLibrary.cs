@@ -37,15 +37,65 @@ public sealed partial class KokoroVoiceLibrary
         ["cedar"] = "am_fenrir",
     };
 
+    /// <summary>Combined voices kept by default (about 0.5 MB each).</summary>
+    public const int DefaultCombinedCapacity = 64;
+
     private readonly Dictionary<string, float[]> _voices = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    // Mixes made by /v1/audio/voices/combine, least recently used first. A mix's name is its recipe, so one that was
+    // evicted here (or was made on another replica) is simply mixed again when asked for.
+    private readonly LinkedList<(string Name, float[] Table)> _combined = new();
+    private readonly Dictionary<string, LinkedListNode<(string Name, float[] Table)>> _combinedByName = new(StringComparer.Ordinal);
 
+    /// <param name="combinedCapacity">Combined voices kept (<c>max_combined_voices</c>); the least recently used goes first.</param>
+    public KokoroVoiceLibrary(int combinedCapacity = DefaultCombinedCapacity) => CombinedCapacity = Math.Max(0, combinedCapacity);
+
+    public int CombinedCapacity { get; }
+
+    /// <summary>The loaded voices and the combined voices held now.</summary>
     public IReadOnlyList<string> Names
     {
-        get { lock (_gate) return _voices.Keys.Order(StringComparer.Ordinal).ToList(); }
+        get { lock (_gate) return _voices.Keys.Concat(_combinedByName.Keys).Order(StringComparer.Ordinal).ToList(); }
     }
 
+    /// <summary>Loaded voices (combined ones not counted).</summary>
     public int Count { get { lock (_gate) return _voices.Count; } }
+
+    public int CombinedCount { get { lock (_gate) return _combined.Count; } }
+
+    /// <summary>
+    /// Mixes <paramref name="spec"/> and keeps it under its recipe name (<see cref="RecipeName"/>), evicting the least
+    /// recently used combined voice past <see cref="CombinedCapacity"/>. Returns the name and the table.
+    /// </summary>
+    public (string Name, float[] Table) Combine(string spec)
+    {
+        var table = Resolve(spec);
+        var name = RecipeName(ParseMix(spec));
+        lock (_gate)
+        {
+            if (_voices.ContainsKey(name) || CombinedCapacity == 0) return (name, table);
+            if (_combinedByName.TryGetValue(name, out var node)) _combined.Remove(node);
+            _combinedByName[name] = _combined.AddLast((name, table));
+            while (_combined.Count > CombinedCapacity)
+            {
+                _combinedByName.Remove(_combined.First!.Value.Name);
+                _combined.RemoveFirst();
+            }
+        }
+        return (name, table);
+    }
+
+    /// <summary>
+    /// "af_bella(2)+af_sky-af_nicole(0.5)": the parts in order with their sign, weight 1 left out, weights written
+    /// round-trip, so the name mixes to the same table again (<see cref="Resolve"/>).
+    /// </summary>
+    public static string RecipeName(IReadOnlyList<(string Name, double Weight)> parts) =>
+        string.Concat(parts.Select((p, i) =>
+        {
+            var sign = p.Weight < 0 ? "-" : i == 0 ? "" : "+";
+            var weight = Math.Abs(p.Weight);
+            return weight == 1 ? $"{sign}{p.Name}" : $"{sign}{p.Name}({weight.ToString("R", CultureInfo.InvariantCulture)})";
+        }));
 
     public void Add(string name, float[] table)
     {
@@ -54,7 +104,7 @@ public sealed partial class KokoroVoiceLibrary
         lock (_gate) _voices[name] = table;
     }
 
-    public bool Contains(string name) { lock (_gate) return _voices.ContainsKey(name); }
+    public bool Contains(string name) { lock (_gate) return _voices.ContainsKey(name) || _combinedByName.ContainsKey(name); }
 
     /// <summary>Reads every <c>*.bin</c> style file of a directory.</summary>
     public int LoadDirectory(string directory)
@@ -117,6 +167,12 @@ public sealed partial class KokoroVoiceLibrary
         lock (_gate)
         {
             if (_voices.TryGetValue(spec.Trim(), out var named)) return named;
+            if (_combinedByName.TryGetValue(spec.Trim(), out var node))
+            {
+                _combined.Remove(node);
+                _combined.AddLast(node);
+                return node.Value.Table;
+            }
         }
         var parts = ParseMix(spec);
         if (parts.Count == 1 && parts[0].Weight > 0) return Lookup(parts[0].Name);
@@ -166,7 +222,9 @@ public sealed partial class KokoroVoiceLibrary
 
     private float[] Lookup(string name)
     {
-        var key = OpenAiVoices.TryGetValue(name, out var mapped) && !Contains(name) ? mapped : name;
+        bool loaded;
+        lock (_gate) loaded = _voices.ContainsKey(name);
+        var key = OpenAiVoices.TryGetValue(name, out var mapped) && !loaded ? mapped : name;
         lock (_gate)
         {
             if (_voices.TryGetValue(key, out var table)) return table;

@@ -23,6 +23,9 @@ public sealed record ZipVoiceRequest(
     long? Seed = null,
     bool Stream = false)
 {
+    /// <summary>The request's work record, charged with each model call (none: the calls are not charged).</summary>
+    public SpeechWork? Work { get; init; }
+
     /// <summary>The fields of a speech request that ZipVoice reads, with its prompt resolved.</summary>
     public static ZipVoiceRequest From(SpeechRequest request, VoicePrompt prompt) => new(
         request.Model!, request.Input!, prompt, request.EffectiveSpeed, request.NumSteps, request.GuidanceScale, request.TShift,
@@ -50,13 +53,13 @@ public static class ZipVoiceSpeech
     /// the synthesizer's audio. Runs inside the response writer's first read, so failures still become JSON errors.
     /// </summary>
     public static async IAsyncEnumerable<AudioChunk> SpeakAsync(IZipVoiceSynthesizer synthesizer, IVoicePromptResolver prompts,
-        SpeechRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        SpeechRequest request, SpeechWork work, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var model = request.Model!;
         if (!synthesizer.IsVariantReady(model, out var reason))
             throw new BackendUnavailableException($"The ZipVoice model '{model}' is unavailable: {reason}", "model", "model_unavailable");
         var prompt = await prompts.ResolveAsync(request.Voice ?? "", request.PromptText, request.PromptFile, cancellationToken);
-        await foreach (var chunk in synthesizer.SynthesizeAsync(ZipVoiceRequest.From(request, prompt), cancellationToken).WithCancellation(cancellationToken))
+        await foreach (var chunk in synthesizer.SynthesizeAsync(ZipVoiceRequest.From(request, prompt) with { Work = work }, cancellationToken).WithCancellation(cancellationToken))
             yield return chunk;
     }
 }

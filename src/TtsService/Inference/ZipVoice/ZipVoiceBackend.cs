@@ -5,6 +5,7 @@ using TtsService.Configuration;
 using TtsService.Speech;
 using TtsService.Errors;
 using TtsService.Inference.Vocoder;
+using TtsService.Observability;
 using TtsService.Text;
 using TtsService.Voices;
 
@@ -42,10 +43,11 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     private readonly string _modelsDir;
     private readonly Dictionary<string, VariantSlot> _variants = new();
     private readonly Lock _variantsLock = new();
-    private readonly Timer? _unloadTimer;
+    private Timer? _unloadTimer;
     private readonly ConcurrentDictionary<string, VocosVocoder> _vocoders = new();
     private readonly PromptCache _promptCache;
-    private readonly BackendStatus _status;
+    // Loading until LoadAsync has loaded the default variant (or found why it cannot).
+    private volatile BackendStatus _status;
     private readonly IVoicePromptResolver? _prompts;
 
     public string Name => ModelCatalog.ZipVoice;
@@ -68,19 +70,25 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         _modelsDir = settings.ResolvePath(environment.ContentRootPath, settings.ModelsDir);
         // Validated at start-up (TtsSettingsValidator): one of ModelCatalog.ZipVoiceModels.
         DefaultVariant = settings.ZipvoiceModel.Trim().ToLowerInvariant();
-        if (!settings.EnableZipvoice)
-        {
-            _status = new BackendStatus(Name, BackendState.Disabled, "enable_zipvoice=false", ModelIds);
-            return;
-        }
+        _status = settings.EnableZipvoice
+            ? new BackendStatus(Name, BackendState.Loading, $"loading {DefaultVariant}", ModelIds)
+            : new BackendStatus(Name, BackendState.Disabled, "enable_zipvoice=false", ModelIds);
+    }
+
+    /// <summary>Loads the default variant (others load on first use) and starts the idle unloader; on a pool thread.</summary>
+    public Task LoadAsync(CancellationToken cancellationToken) =>
+        _status.State == BackendState.Loading ? Task.Run(LoadDefault, cancellationToken) : Task.CompletedTask;
+
+    private void LoadDefault()
+    {
         var (variant, error) = Get(DefaultVariant);
         _status = variant is not null
             ? new BackendStatus(Name, BackendState.Ready, null, ServableModels()) { Device = variant.Model.OnCuda && variant.Vocoder.OnCuda ? "cuda" : "cpu" }
             : new BackendStatus(Name, BackendState.Unavailable, error, ModelIds);
-        if (settings.ZipvoiceUnloadIdleMinutes > 0)
+        if (_settings.ZipvoiceUnloadIdleMinutes > 0)
         {
-            var period = TimeSpan.FromMinutes(Math.Clamp(settings.ZipvoiceUnloadIdleMinutes / 4, 1.0 / 60, 1));
-            _unloadTimer = new Timer(_ => UnloadIdle(TimeSpan.FromMinutes(settings.ZipvoiceUnloadIdleMinutes)), null, period, period);
+            var period = TimeSpan.FromMinutes(Math.Clamp(_settings.ZipvoiceUnloadIdleMinutes / 4, 1.0 / 60, 1));
+            _unloadTimer = new Timer(_ => UnloadIdle(TimeSpan.FromMinutes(_settings.ZipvoiceUnloadIdleMinutes)), null, period, period);
         }
     }
 
@@ -223,9 +231,9 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         return requested ?? (_settings.ZipvoiceNumSteps > 0 ? _settings.ZipvoiceNumSteps : ZipVoiceVariant.DefaultsFor(model).NumSteps);
     }
 
-    public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<AudioChunk> SpeakAsync(SpeechRequest request, SpeechWork work, CancellationToken cancellationToken) =>
         ZipVoiceSpeech.SpeakAsync(this, _prompts ?? throw new InvalidOperationException("ZipVoiceBackend was built without a prompt resolver."),
-            request, cancellationToken);
+            request, work, cancellationToken);
 
     public IAsyncEnumerable<AudioChunk> SynthesizeAsync(ZipVoiceRequest request, CancellationToken cancellationToken)
     {
@@ -243,31 +251,40 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
             request.Seed ?? Random.Shared.NextInt64());
 
         // Tokenize and chunk eagerly so a bad request fails before any audio is promised.
-        var prompt = PromptFor(variant, request.Prompt);
-        // Upstream normalizes English (numbers through inflect) before tokenizing; ours reads numbers, money,
-        // dates and more, and leaves text that is mostly not Latin script (Chinese) as it is.
-        var promptTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(_normalizer.Normalize(request.Prompt.Transcript, NormalizationOptions.Default)));
-        var promptIds = variant.Tokenizer.TokensToIds(promptTokens);
-        if (promptIds.Length == 0) throw new InvalidRequestException("prompt_text gives no tokens this model knows.", "prompt_text");
-        var textTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(_normalizer.Normalize(request.Text, NormalizationOptions.Default)));
-        var maxTokens = ZipVoiceChunker.MaxTokens(prompt.Seconds, promptTokens.Count, request.Speed,
-            request.MaxDuration is > 0 ? request.MaxDuration.Value : ZipVoiceChunker.ChunkSeconds);
-        var sentences = ZipVoiceChunker.Chunk(textTokens, maxTokens);
-        if (variant.Tokenizer.TokensToIds(textTokens).Length == 0) throw new InvalidRequestException("input gives no tokens this model knows.", "input");
+        PromptFeatures prompt;
+        long[] promptIds;
+        int maxTokens;
+        List<List<string>> sentences;
+        var textSpan = SpeechTracing.Source.StartActivity(SpeechTracing.TextFrontEnd)?.SetTag("tts.backend", Name);
+        try
+        {
+            prompt = PromptFor(variant, request.Prompt);
+            // Upstream normalizes English (numbers through inflect) before tokenizing; ours reads numbers, money,
+            // dates and more, and leaves text that is mostly not Latin script (Chinese) as it is.
+            var promptTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(_normalizer.Normalize(request.Prompt.Transcript, NormalizationOptions.Default)));
+            promptIds = variant.Tokenizer.TokensToIds(promptTokens);
+            if (promptIds.Length == 0) throw new InvalidRequestException("prompt_text gives no tokens this model knows.", "prompt_text");
+            var textTokens = variant.Tokenizer.TextToTokens(ZipVoiceChunker.AddPunctuation(_normalizer.Normalize(request.Text, NormalizationOptions.Default)));
+            maxTokens = ZipVoiceChunker.MaxTokens(prompt.Seconds, promptTokens.Count, request.Speed,
+                request.MaxDuration is > 0 ? request.MaxDuration.Value : ZipVoiceChunker.ChunkSeconds);
+            sentences = ZipVoiceChunker.Chunk(textTokens, maxTokens);
+            if (variant.Tokenizer.TokensToIds(textTokens).Length == 0) throw new InvalidRequestException("input gives no tokens this model knows.", "input");
+        }
+        finally { textSpan?.Dispose(); }
         var removeLongSilence = request.RemoveLongSilence ?? _settings.ZipvoiceRemoveLongSilence;
         var earlyCut = request.Stream && _settings.ZipvoiceStreamFirstWords ? StreamingSchedule with { Max = maxTokens } : null;
-        return Run(variant, prompt, promptIds, sentences, earlyCut, request.Speed, options, removeLongSilence, cancellationToken);
+        return Run(variant, prompt, promptIds, sentences, earlyCut, request.Speed, options, removeLongSilence, request.Work, cancellationToken);
     }
 
     /// <param name="earlyCut">A stream's schedule: used when this request has the server to itself.</param>
     private async IAsyncEnumerable<AudioChunk> Run(ZipVoiceVariant variant, PromptFeatures prompt, long[] promptIds,
         List<List<string>> sentences, ChunkSchedule? earlyCut, float speed, SamplerOptions options, bool removeLongSilence,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        SpeechWork? work, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Hold the variant loaded while this request runs (the idle unloader skips it). Should it have been unloaded
         // since the request was tokenized, this reloads the same files.
         var (held, slot) = Acquire(variant.Name);
-        using var lease = _limiter.BeginRequest();
+        using var lease = _limiter.BeginRequest(work);
         try
         {
             if (held is null) throw new BackendUnavailableException($"ZipVoice model '{variant.Name}' could not be reloaded.", "model", "model_unavailable");
@@ -297,7 +314,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         var joiner = new CrossFadeJoiner((int)(ZipVoiceAudio.CrossFadeSeconds * rate));
         // Each chunk gets its own seed derived from the request's, so chunks differ yet stay reproducible.
         var calls = ChunkPipeline.InOrder(Enumerable.Range(0, chunks.Count), (i, token) => lease.RunAsync(
-            () => Synthesize(variant, prompt, promptIds, chunks[i].Ids, speed, options with { Seed = options.Seed + i }, token), token),
+            () => Synthesize(variant, prompt, promptIds, chunks[i].Ids, speed, options with { Seed = options.Seed + i }, token), token, variant.Name),
             cancellationToken, lease.CallsInFlight);
         var i = 0;
         await foreach (var raw in calls)
@@ -318,13 +335,20 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     internal static float[] Synthesize(ZipVoiceVariant variant, PromptFeatures prompt, long[] promptIds, long[] ids, float speed,
         SamplerOptions options, CancellationToken cancellationToken)
     {
-        var text = variant.Model.EncodeText(ids, promptIds, prompt.Frames, speed, out var frames);
+        // Three ONNX models per call, each a span under the call's tts.model span.
+        float[] text;
+        int frames;
+        using (SpeechTracing.Source.StartActivity(SpeechTracing.TextEncoder))
+            text = variant.Model.EncodeText(ids, promptIds, prompt.Frames, speed, out frames);
         if (frames <= prompt.Frames)
             throw new UnprocessableException($"The text encoder gave {frames} frames for a {prompt.Frames}-frame prompt: nothing left to generate (speed too high?).", "input", "unprocessable_text");
-        var features = variant.Sampler.Sample(text, frames, prompt.Features, prompt.Frames, options, cancellationToken);
+        float[] features;
+        using (SpeechTracing.Source.StartActivity(SpeechTracing.FlowMatchingDecoder))
+            features = variant.Sampler.Sample(text, frames, prompt.Features, prompt.Frames, options, cancellationToken);
         var dim = variant.Metadata.FeatDim;
         for (var i = 0; i < features.Length; i++) features[i] /= ZipVoiceAudio.FeatScale;
-        return variant.Vocoder.Synthesize(features, features.Length / dim, dim);
+        using (SpeechTracing.Source.StartActivity(SpeechTracing.Vocoder))
+            return variant.Vocoder.Synthesize(features, features.Length / dim, dim);
     }
 
     /// <summary>Prompt features × feat_scale and the prompt's original RMS, cached by the prompt's cache key.</summary>

@@ -63,7 +63,9 @@ public sealed partial class MisakiJapanese(MecabTagger tagger, Func<string, stri
         text = WaveDashBeforeDigit().Replace(text, "から");
         var sb = new StringBuilder(text.Length);
         foreach (var c in text) sb.Append(c is >= '\u31F0' and <= '\u31FF' ? PhoneticExtensions[c - '\u31F0'] : c);
-        text = sb.ToString().Normalize(NormalizationForm.FormKC);
+        // NFKC. The service runs with invariant globalization, where Normalize leaves non-ASCII text alone: the
+        // width forms (？ ！ Ａ ｶﾞ), which are what Japanese text brings, are folded without ICU first.
+        text = FullwidthForms.Fold(sb.ToString()).Normalize(NormalizationForm.FormKC);
         // mojimoji's width conversions come after NFKC, which has already done them.
         return Digits().Replace(text, m => " " + JapaneseNumbers.Convert(m.Value));
     }

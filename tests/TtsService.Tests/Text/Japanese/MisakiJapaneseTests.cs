@@ -54,6 +54,9 @@ public sealed class MisakiJapaneseTests
         { "ティーカップ", "tʲiːkaʔpɯ" },
         { "ファミリーレストラン", "ɸamʲiɾʲiː ɾesɨtoɾaɴ" },
         { "明日は晴れるでしょう。", "asɨ βa haɾeɾɯ deɕoː" },
+        // Full-width ？ and ！ are NFKC's ? and !, which misaki keeps (issue 20: they were dropped where NFKC did not run).
+        { "お元気ですか？", "o ɡeŋkʲi desɨ ka?" },
+        { "わあ！", "βaː!" },
     };
 
     [SkippableTheory]
@@ -63,6 +66,23 @@ public sealed class MisakiJapaneseTests
         Skip.If(Tagger is null, $"MeCab + UniDic not installed: {Error}");
         Assert.Equal(expected, new MisakiJapanese(Tagger!).Phonemize(text));
     }
+
+    /// <summary>
+    /// NFKC's width folding without ICU (the service runs with invariant globalization, where string.Normalize leaves
+    /// non-ASCII text unchanged): each case is Python's unicodedata.normalize("NFKC", text).
+    /// </summary>
+    [Theory]
+    [InlineData("お元気ですか？", "お元気ですか?")]
+    [InlineData("わあ！", "わあ!")]
+    [InlineData("ＡＩ　１２３", "AI 123")]
+    [InlineData("ｶﾞｯｺｳ", "ガッコウ")]
+    [InlineData("ﾊﾟﾝとﾎﾞｰﾙ", "パンとボール")]
+    [InlineData("｢ﾃｽﾄ｣､ｵﾜﾘ｡", "「テスト」、オワリ。")]
+    [InlineData("￥１００", "¥100")]
+    [InlineData("ﾞ", "\u3099")]
+    [InlineData("か\u3099", "が")]
+    public void Full_width_forms_fold_as_nfkc_without_icu(string text, string expected) =>
+        Assert.Equal(System.Text.RegularExpressions.Regex.Unescape(expected), FullwidthForms.Fold(System.Text.RegularExpressions.Regex.Unescape(text)));
 
     /// <summary>ASCII words go to the English G2P here (misaki keeps "iPhone" as letters Kokoro reads as phonemes).</summary>
     [SkippableFact]
