@@ -32,6 +32,7 @@ app.MapServiceMetrics();
 var v1 = app.MapGroup("/v1").ProducesErrors(401);
 v1.MapSpeech();
 v1.MapCaptionedSpeech("/audio/speech/captioned", "CreateCaptionedSpeech");
+v1.MapSpeechStreams();
 v1.MapDownloads();
 v1.MapModels();
 v1.MapKokoroVoices();

@@ -61,6 +61,12 @@ public sealed class TtsSettingsValidator : IValidateOptions<TtsSettings>
         NotNegative("onnx_intra_op_threads", s.OnnxIntraOpThreads, "one per core");
         NotNegative("zipvoice_prompt_cache_mb", s.ZipvoicePromptCacheMb, "no cache");
         NotNegative("zipvoice_unload_idle_minutes", s.ZipvoiceUnloadIdleMinutes, "never unload");
+        Positive("stream_idle_timeout_seconds", s.StreamIdleTimeoutSeconds);
+        Positive("stream_max_session_seconds", s.StreamMaxSessionSeconds);
+        Range("stream_max_message_bytes", s.StreamMaxMessageBytes, 256, 16 * 1024 * 1024);
+        Positive("stream_max_text_chars", s.StreamMaxTextChars);
+        Positive("stream_max_buffered_audio_seconds", s.StreamMaxBufferedAudioSeconds);
+        NotNegative("stream_max_wait_ms", s.StreamMaxWaitMs, "wait for punctuation");
         if (s.DefaultBackend.Trim().Equals(ModelCatalog.Kokoro, StringComparison.OrdinalIgnoreCase) && !s.EnableKokoro && s.EnableZipvoice)
             failures.Add("Setting 'default_backend' is 'kokoro' but 'enable_kokoro' is false; set default_backend=zipvoice or enable Kokoro.");
         if (s.DefaultBackend.Trim().Equals(ModelCatalog.ZipVoice, StringComparison.OrdinalIgnoreCase) && !s.EnableZipvoice && s.EnableKokoro)
