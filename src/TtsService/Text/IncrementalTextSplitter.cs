@@ -111,8 +111,8 @@ public sealed class IncrementalTextSplitter(int firstClauseWords = 3, int clause
             {
                 var end = SkipClosers(text, i + 1);
                 if (!FollowedByWhitespace(text, end)) continue;
-                // "1, 2, 3": keep a list of numbers together.
-                if (i > 0 && char.IsDigit(text[i - 1]) && NextNonSpaceIsDigit(text, end)) continue;
+                // "1, 2, 3": keep a list of numbers together (and wait to see what follows a number's comma).
+                if (i > 0 && char.IsDigit(text[i - 1]) && !NextNonSpaceIsLetter(text, end)) continue;
                 if (CountWords(text, 0, end) >= (Pieces == 0 ? firstClauseWords : clauseWords)) return end;
             }
         }
@@ -210,10 +210,10 @@ public sealed class IncrementalTextSplitter(int firstClauseWords = 3, int clause
 
     private static bool FollowedByWhitespace(string text, int i) => i < text.Length && char.IsWhiteSpace(text[i]);
 
-    private static bool NextNonSpaceIsDigit(string text, int i)
+    private static bool NextNonSpaceIsLetter(string text, int i)
     {
         while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
-        return i < text.Length && char.IsDigit(text[i]);
+        return i < text.Length && char.IsLetter(text[i]);
     }
 
     /// <summary>The token before the period at <paramref name="dot"/> is an abbreviation or an initial, not a sentence's last word.</summary>

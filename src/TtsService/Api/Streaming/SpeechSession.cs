@@ -67,8 +67,9 @@ public sealed class SpeechSession
 
     private readonly Lock _textLock = new();
     private readonly IncrementalTextSplitter _splitter = new();
-    private readonly Channel<Segment> _segments = Channel.CreateUnbounded<Segment>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<Item> _audio = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
+    // Multi-reader channels only because those can count what waits in them (IsIdle).
+    private readonly Channel<Segment> _segments = Channel.CreateUnbounded<Segment>();
+    private readonly Channel<Item> _audio = Channel.CreateUnbounded<Item>();
     private int _generation;
     private bool _inputEnded;
     private int _characters;
@@ -88,6 +89,7 @@ public sealed class SpeechSession
 
     private string? _backend;
     private double _synthesizedSeconds;
+    private int _unsent; // audio items made and not yet through the sender
 
     public SpeechSession(SpeechRequest template, SessionAudio output, BackendManager backends, AudioEncoderFactory encoders,
         ISpeechSessionSink sink, TtsSettings settings, TimeProvider? time = null)
@@ -124,7 +126,7 @@ public sealed class SpeechSession
         {
             lock (_textLock)
                 if (_splitter.HasPending || _currentSynthesis is not null || _segments.Reader.Count > 0) return false;
-            return _audio.Reader.Count == 0;
+            return Volatile.Read(ref _unsent) == 0 && _audio.Reader.Count == 0;
         }
     }
 
@@ -288,6 +290,7 @@ public sealed class SpeechSession
             var seconds = (double)chunk.Samples.Length / (chunk.SampleRate * chunk.Channels);
             lock (_bufferLock) _buffered += seconds;
             Interlocked.Exchange(ref _synthesizedSeconds, _synthesizedSeconds + seconds);
+            Interlocked.Increment(ref _unsent);
             _audio.Writer.TryWrite(new Item(ItemKind.Audio, segment.Generation) { Chunk = chunk, Seconds = seconds, ReadyAt = segment.ReadyAt });
         }
     }
@@ -376,6 +379,7 @@ public sealed class SpeechSession
                         finally
                         {
                             Taken(item.Seconds);
+                            Interlocked.Decrement(ref _unsent);
                         }
                         break;
                     case ItemKind.Flushed:
