@@ -45,17 +45,18 @@ public sealed class ElevenLabsStreamInput(
     /// <summary>The model for a voice: an explicit model id of this service, else the ZipVoice model for a registered ZipVoice voice that is not a Kokoro voice, else the default.</summary>
     public static string ChooseModel(string voiceId, string? modelId, BackendManager backends, VoicePromptStore? store, TtsSettings settings)
     {
-        var id = backends.ModelId(modelId);
-        if (ModelCatalog.KokoroModels.Contains(id) || ModelCatalog.IsZipVoice(id)) return id;
-        // ElevenLabs model ids (eleven_flash_v2_5, ...) mean "this service's choice for the voice".
-        var registered = store?.List().Any(v => string.Equals(v.Name, voiceId, StringComparison.Ordinal)) == true;
-        var kokoroVoice = backends.Statuses.Any(s => s.Name == ModelCatalog.Kokoro && s.State == BackendState.Ready)
-                          && backends.Get<Inference.Kokoro.KokoroBackend>().Voices.Contains(voiceId);
-        if (registered && !kokoroVoice) return settings.ZipvoiceModel.Trim().ToLowerInvariant();
-        var fallback = backends.ModelId(null);
-        // Check the voice before the upgrade: an unknown one is a plain 404.
-        _ = backends.Speak(new SpeechRequest { Model = fallback, Voice = voiceId, Input = "." }, CancellationToken.None);
-        return fallback;
+        var id = string.IsNullOrWhiteSpace(modelId) ? null : backends.ModelId(modelId);
+        if (id is null || !(ModelCatalog.KokoroModels.Contains(id) || ModelCatalog.IsZipVoice(id)))
+        {
+            // No model, or an ElevenLabs model id (eleven_flash_v2_5, ...): this service's choice for the voice.
+            var registered = store?.List().Any(v => string.Equals(v.Name, voiceId, StringComparison.Ordinal)) == true;
+            var kokoroVoice = backends.Statuses.Any(s => s.Name == ModelCatalog.Kokoro && s.State == BackendState.Ready)
+                              && backends.Get<Inference.Kokoro.KokoroBackend>().Voices.Contains(voiceId);
+            id = registered && !kokoroVoice ? settings.ZipvoiceModel.Trim().ToLowerInvariant() : backends.ModelId(null);
+        }
+        // Check the model and voice before the upgrade: an unknown one is a plain 404 (Kokoro resolves its voice at once).
+        _ = backends.Speak(new SpeechRequest { Model = id, Voice = voiceId, Input = "." }, CancellationToken.None);
+        return id;
     }
 
     /// <summary>ElevenLabs' <c>inactivity_timeout</c> (seconds, default 20, at most 180), within the service's own limit.</summary>
@@ -150,7 +151,8 @@ public sealed class ElevenLabsStreamInput(
     /// </summary>
     internal static CharacterAlignment Alignment(SessionChunk chunk)
     {
-        var text = chunk.Text;
+        // A trailing space, as ElevenLabs' own alignment has, so a client joining the messages' characters gets words apart.
+        var text = chunk.Text.Length > 0 && !char.IsWhiteSpace(chunk.Text[^1]) ? chunk.Text + " " : chunk.Text;
         var duration = (chunk.EndTime - chunk.StartTime) * 1000;
         var starts = new double[text.Length];
         var lengths = new double[text.Length];
