@@ -14,8 +14,6 @@ namespace TtsService.Tests.Infrastructure;
 /// </summary>
 public class StreamingService : IDisposable
 {
-    private readonly KokoroStandinModels _models = new();
-
     public ServiceFactory Factory { get; }
     public Uri Address { get; }
     public HttpClient Http { get; }
@@ -25,9 +23,14 @@ public class StreamingService : IDisposable
     /// <summary>A service of its own with these settings (tests of limits and keys).</summary>
     public static StreamingService With(params (string Key, string? Value)[] settings) => new(settings);
 
-    protected StreamingService(params (string Key, string? Value)[] settings)
+    /// <summary>A service of its own on another models folder (with ZipVoice stand-ins, say).</summary>
+    public static StreamingService OnModels(string modelsDir, params (string Key, string? Value)[] settings) => new(modelsDir, settings);
+
+    protected StreamingService(params (string Key, string? Value)[] settings) : this(new KokoroStandinModels().Dir, settings) { }
+
+    private StreamingService(string modelsDir, (string Key, string? Value)[] settings)
     {
-        Factory = ServiceFactory.WithModels(_models.Dir, settings);
+        Factory = ServiceFactory.WithModels(modelsDir, settings);
         Factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         Factory.StartServer();
         Address = new Uri(Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
