@@ -196,6 +196,7 @@ public sealed class SpeechStreamTests(StreamingService service) : IClassFixture<
     [InlineData("wav")]
     [InlineData("mp3")]
     [InlineData("flac")]
+    [InlineData("aac")]
     public async Task Other_formats_are_one_file_per_session(string format)
     {
         var transcript = await SpeakInPiecesAsync(Split(Text, "random_4"), new { type = "start", voice = Voice, response_format = format });
