@@ -45,16 +45,17 @@ public static class SpeechStreamEndpoints
         return v1;
     }
 
-    private static async Task StreamAsync(HttpContext http, BackendManager backends, AudioEncoderFactory encoders, TtsSettings settings, ILoggerFactory logs)
+    private static async Task StreamAsync(HttpContext http, BackendManager backends, AudioEncoderFactory encoders, TtsSettings settings, ILoggerFactory logs,
+        IHostApplicationLifetime lifetime)
     {
         using var socket = await AcceptAsync(http, SpeechStreamProtocol.SubProtocol);
         var session = new SessionSocket(socket);
         var protocol = new SpeechStreamProtocol(session, backends, encoders, settings);
-        await new SessionRunner(session, protocol, settings, logs.CreateLogger(typeof(SpeechStreamProtocol))).RunAsync(http.RequestAborted);
+        await new SessionRunner(session, protocol, settings, logs.CreateLogger(typeof(SpeechStreamProtocol))).RunAsync(http.RequestAborted, lifetime.ApplicationStopping);
     }
 
     private static async Task ElevenLabsAsync(HttpContext http, string voice_id, BackendManager backends, AudioEncoderFactory encoders,
-        TtsSettings settings, ApiKeyVerifier keys, IServiceProvider services, ILoggerFactory logs)
+        TtsSettings settings, ApiKeyVerifier keys, IServiceProvider services, ILoggerFactory logs, IHostApplicationLifetime lifetime)
     {
         // Everything the query decides is checked before the upgrade, so a bad output_format or voice is a plain HTTP error.
         var query = http.Request.Query;
@@ -66,7 +67,7 @@ public static class SpeechStreamEndpoints
         var session = new SessionSocket(socket);
         var protocol = new ElevenLabsStreamInput(session, voice_id, model, output, idle, query["language_code"], backends, encoders, settings,
             keyPending ? keys : null);
-        await new SessionRunner(session, protocol, settings, logs.CreateLogger(typeof(ElevenLabsStreamInput))).RunAsync(http.RequestAborted);
+        await new SessionRunner(session, protocol, settings, logs.CreateLogger(typeof(ElevenLabsStreamInput))).RunAsync(http.RequestAborted, lifetime.ApplicationStopping);
     }
 
     private static Task<WebSocket> AcceptAsync(HttpContext http, string? subProtocol)

@@ -172,6 +172,28 @@ public sealed class SpeechStreamServiceTests
     }
 
     [Fact]
+    public async Task When_the_service_stops_a_session_speaks_the_text_it_has_then_closes_with_1001()
+    {
+        var service = StreamingService.With();
+        try
+        {
+            await using var client = await service.ConnectAsync();
+            await client.SendAsync(new { type = "start", voice = Voice });
+            await client.NextEventAsync();
+            await client.SendAsync(new { type = "text", text = "This was said before the stop. And this is still" });
+            Assert.Equal("chunk", (await client.NextEventAsync()).GetProperty("type").GetString());
+            var stopping = Task.Run(() => service.Service<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().StopApplication());
+            var transcript = await client.ReadToEndAsync(TimeSpan.FromSeconds(30));
+            await stopping;
+            Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, transcript.CloseStatus);
+            Assert.Equal("server shutting down", transcript.CloseReason);
+            Assert.Single(transcript.OfType("done"));
+            Assert.EndsWith("And this is still", string.Join(' ', transcript.Words));
+        }
+        finally { service.Dispose(); }
+    }
+
+    [Fact]
     public async Task Sessions_and_text_to_first_audio_are_in_the_metrics()
     {
         using var service = StreamingService.With();

@@ -37,9 +37,18 @@ public sealed class SessionRunner(SessionSocket socket, IStreamProtocol protocol
 {
     private readonly TaskCompletionSource<SessionEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SpeechSession? _session;
+    private volatile bool _shuttingDown;
 
-    public async Task RunAsync(CancellationToken aborted)
+    /// <param name="aborted">The connection is gone.</param>
+    /// <param name="stopping">The host is stopping: text already received is spoken, later text ignored, then close 1001.</param>
+    public async Task RunAsync(CancellationToken aborted, CancellationToken stopping = default)
     {
+        using var onStopping = stopping.Register(() =>
+        {
+            _shuttingDown = true;
+            if (_session is { } session) session.EndInput();
+            else End(new SessionEnd("shutdown", SessionCloseCodes.GoingAway, "server shutting down"));
+        });
         StreamingMetrics.ActiveSessions.WithLabels(protocol.Route).Inc();
         var started = Stopwatch.GetTimestamp();
         using var sessionStop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
@@ -50,7 +59,7 @@ public sealed class SessionRunner(SessionSocket socket, IStreamProtocol protocol
         try
         {
             // Anything but a finished session stops its synthesis now (the model queue empties at once).
-            if (end.Outcome != "done") sessionStop.Cancel();
+            if (end.Outcome is not ("done" or "shutdown")) sessionStop.Cancel();
             if (run is not null)
             {
                 try { await run; }
@@ -89,7 +98,7 @@ public sealed class SessionRunner(SessionSocket socket, IStreamProtocol protocol
                     End(new SessionEnd("client_closed", SessionCloseCodes.Normal, "client closed"));
                     return;
                 }
-                if (_end.Task.IsCompleted) continue; // closing: read until the client answers the close
+                if (_end.Task.IsCompleted || _shuttingDown) continue; // closing: read until the client answers the close
                 if (message.Type == System.Net.WebSockets.WebSocketMessageType.Binary && first)
                     throw new SessionCloseException(SessionCloseCodes.UnsupportedData, "unsupported_data", "Messages from the client are JSON text frames.");
                 if (first)
@@ -97,10 +106,11 @@ public sealed class SessionRunner(SessionSocket socket, IStreamProtocol protocol
                     first = false;
                     var session = await protocol.StartAsync(message, sessionStop.Token);
                     _session = session;
+                    if (_shuttingDown) session.EndInput();
                     var run = session.RunAsync(sessionStop.Token);
                     started(run);
                     _ = run.ContinueWith(t => End(t.IsCompletedSuccessfully
-                        ? new SessionEnd("done", SessionCloseCodes.Normal, "session done")
+                        ? _shuttingDown ? new SessionEnd("shutdown", SessionCloseCodes.GoingAway, "server shutting down") : new SessionEnd("done", SessionCloseCodes.Normal, "session done")
                         : t.Exception?.InnerException is { } e ? Failed(e) : new SessionEnd("client_closed", SessionCloseCodes.Normal, "cancelled")),
                         CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                     continue;
