@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
 # The independent OpenAPI validator (@apidevtools/swagger-parser, pinned by package-lock.json).
 npm ci --prefix tools/openapi --no-audit --no-fund --loglevel=error
+# AsyncAPI's parser for the streaming routes' document (@asyncapi/parser, pinned by package-lock.json).
+npm ci --prefix tools/asyncapi --no-audit --no-fund --loglevel=error
 dotnet test TtsService.sln -c Release --logger "console;verbosity=normal" "$@"
