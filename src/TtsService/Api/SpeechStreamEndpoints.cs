@@ -42,6 +42,16 @@ public static class SpeechStreamEndpoints
                              "and {text: \"\"} to end. Server: {audio (base64), isFinal, alignment, normalizedAlignment}. Query: model_id, output_format (pcm_8000 … pcm_48000, " +
                              "mp3_22050_32, mp3_24000_48, mp3_44100_*, opus_48000_*), inactivity_timeout. voice_id is any Kokoro voice or registered ZipVoice voice.")
             .ProducesErrors(400, 404, 429);
+        v1.MapGet("/text-to-speech/{voice_id}/multi-stream-input", ElevenLabsMultiAsync)
+            .AdmittedByExpectedWait()
+            .DisableRequestTimeout()
+            .WithMetadata(ApiKeyInFirstMessage.Instance)
+            .WithTags("Speech")
+            .WithName("ElevenLabsMultiStreamInput")
+            .WithSummary("WebSocket: ElevenLabs-compatible multi-stream-input (contexts)")
+            .WithDescription("As stream-input, with context_id on every message: a context opens with its first message, {context_id, close_context: true} ends it " +
+                             "(its audio then {isFinal: true, contextId}), {close_socket: true} ends them all. Up to 5 contexts open at once. Used by LiveKit Agents.")
+            .ProducesErrors(400, 404, 429);
         return v1;
     }
 
@@ -54,8 +64,16 @@ public static class SpeechStreamEndpoints
         await new SessionRunner(session, protocol, settings, logs.CreateLogger(typeof(SpeechStreamProtocol))).RunAsync(http.RequestAborted, lifetime.ApplicationStopping);
     }
 
-    private static async Task ElevenLabsAsync(HttpContext http, string voice_id, BackendManager backends, AudioEncoderFactory encoders,
-        TtsSettings settings, ApiKeyVerifier keys, IServiceProvider services, ILoggerFactory logs, IHostApplicationLifetime lifetime)
+    private static Task ElevenLabsAsync(HttpContext http, string voice_id, BackendManager backends, AudioEncoderFactory encoders,
+        TtsSettings settings, ApiKeyVerifier keys, IServiceProvider services, ILoggerFactory logs, IHostApplicationLifetime lifetime) =>
+        RunElevenLabsAsync(http, voice_id, backends, encoders, settings, keys, services, logs, lifetime, multiContext: false);
+
+    private static Task ElevenLabsMultiAsync(HttpContext http, string voice_id, BackendManager backends, AudioEncoderFactory encoders,
+        TtsSettings settings, ApiKeyVerifier keys, IServiceProvider services, ILoggerFactory logs, IHostApplicationLifetime lifetime) =>
+        RunElevenLabsAsync(http, voice_id, backends, encoders, settings, keys, services, logs, lifetime, multiContext: true);
+
+    private static async Task RunElevenLabsAsync(HttpContext http, string voice_id, BackendManager backends, AudioEncoderFactory encoders,
+        TtsSettings settings, ApiKeyVerifier keys, IServiceProvider services, ILoggerFactory logs, IHostApplicationLifetime lifetime, bool multiContext)
     {
         // Everything the query decides is checked before the upgrade, so a bad output_format or voice is a plain HTTP error.
         var query = http.Request.Query;
@@ -66,7 +84,7 @@ public static class SpeechStreamEndpoints
         using var socket = await AcceptAsync(http, null);
         var session = new SessionSocket(socket);
         var protocol = new ElevenLabsStreamInput(session, voice_id, model, output, idle, query["language_code"], backends, encoders, settings,
-            keyPending ? keys : null);
+            keyPending ? keys : null, multiContext);
         await new SessionRunner(session, protocol, settings, logs.CreateLogger(typeof(ElevenLabsStreamInput))).RunAsync(http.RequestAborted, lifetime.ApplicationStopping);
     }
 

@@ -28,15 +28,20 @@ namespace TtsService.Api.Streaming;
 /// </summary>
 public sealed class ElevenLabsStreamInput(
     SessionSocket socket, string voiceId, string model, ElevenLabsOutputFormat output, TimeSpan idleTimeout, string? languageCode,
-    BackendManager backends, AudioEncoderFactory encoders, TtsSettings settings, ApiKeyVerifier? keyToCheck) : IStreamProtocol, ISpeechSessionSink
+    BackendManager backends, AudioEncoderFactory encoders, TtsSettings settings, ApiKeyVerifier? keyToCheck, bool multiContext = false) : IStreamProtocol
 {
+    /// <summary>Contexts one multi-stream-input socket may have open at once (ElevenLabs allows five).</summary>
+    public const int MaxContexts = 5;
+
+    private SpeechRequest? _template;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public string Route => "elevenlabs_stream_input";
+    public string Route => multiContext ? "elevenlabs_multi_stream_input" : "elevenlabs_stream_input";
 
     public int FirstMessageLimit => settings.StreamMaxMessageBytes;
 
@@ -71,47 +76,76 @@ public sealed class ElevenLabsStreamInput(
         return TimeSpan.FromSeconds(Math.Min(seconds, settings.StreamMaxSessionSeconds));
     }
 
-    public async Task<SpeechSession> StartAsync(ClientMessage first, CancellationToken cancellationToken)
+    public Task<IStreamSession> StartAsync(ClientMessage first, CancellationToken cancellationToken)
     {
-        if (first.Type != WebSocketMessageType.Text)
-            throw new SessionCloseException(SessionCloseCodes.UnsupportedData, "unsupported_data", "Messages are JSON text frames.");
-        using var document = JsonDocument.Parse(first.Data);
+        var document = Parse(first);
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) throw new InvalidRequestException("The first message must be a JSON object.", null, "invalid_message");
-        if (keyToCheck is not null)
+        try
         {
-            var key = String(root, "xi_api_key") ?? (String(root, "authorization") is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..] : null);
-            if (!keyToCheck.IsValid(key))
-                throw new UnauthorizedException(key is null ? "Missing API key: send xi-api-key (header), or xi_api_key in the first message." : "Incorrect API key provided.");
+            if (keyToCheck is not null)
+            {
+                var key = String(root, "xi_api_key") ?? (String(root, "authorization") is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..] : null);
+                if (!keyToCheck.IsValid(key))
+                    throw new UnauthorizedException(key is null ? "Missing API key: send xi-api-key (header), or xi_api_key in the first message." : "Incorrect API key provided.");
+            }
+            float? speed = null;
+            if (root.TryGetProperty("voice_settings", out var voiceSettings) && voiceSettings.ValueKind == JsonValueKind.Object
+                && voiceSettings.TryGetProperty("speed", out var s) && s.ValueKind == JsonValueKind.Number)
+                speed = s.GetSingle();
+            var request = new SpeechRequest
+            {
+                Model = model,
+                Voice = voiceId,
+                Speed = speed,
+                LangCode = KokoroLangCodes.Normalize(languageCode) is { Length: 1 } letter ? letter : null,
+                Input = "start",
+            };
+            request.Validate(settings);
+            _template = request with { Input = null, Stream = true };
+            IStreamSession stream = multiContext ? new ContextSessions(NewSession, MaxContexts) : NewSession(null);
+            // The reference's first message is a single space (and, with contexts, opens one); any words in it are spoken.
+            Apply(document, stream);
+            return Task.FromResult(stream);
         }
-        float? speed = null;
-        if (root.TryGetProperty("voice_settings", out var voiceSettings) && voiceSettings.ValueKind == JsonValueKind.Object
-            && voiceSettings.TryGetProperty("speed", out var s) && s.ValueKind == JsonValueKind.Number)
-            speed = s.GetSingle();
-        var request = new SpeechRequest
-        {
-            Model = model,
-            Voice = voiceId,
-            Speed = speed,
-            LangCode = KokoroLangCodes.Normalize(languageCode) is { Length: 1 } letter ? letter : null,
-            Input = "start",
-        };
-        request.Validate(settings);
-        var session = new SpeechSession(request with { Input = null, Stream = true }, new SessionAudio(output.Format, output.SampleRate),
-            backends, encoders, this, settings);
-        await Task.CompletedTask;
-        // The reference's first message is a single space; any words in it are spoken.
-        if (String(root, "text") is { } text && !string.IsNullOrWhiteSpace(text)) session.Append(text);
-        return session;
+        finally { document.Dispose(); }
     }
 
-    public void Handle(ClientMessage message, SpeechSession session)
+    private SpeechSession NewSession(string? contextId) =>
+        new(_template!, new SessionAudio(output.Format, output.SampleRate), backends, encoders, new ElevenLabsSink(socket, contextId), settings);
+
+    public void Handle(ClientMessage message, IStreamSession stream)
     {
-        if (message.Type != WebSocketMessageType.Text)
-            throw new SessionCloseException(SessionCloseCodes.UnsupportedData, "unsupported_data", "Messages are JSON text frames.");
-        using var document = JsonDocument.Parse(message.Data);
+        var root = Parse(message);
+        try { Apply(root, stream); }
+        finally { root.Dispose(); }
+    }
+
+    /// <summary>One client message: text (empty ends the input, or with contexts flushes), flush, try_trigger_generation; with contexts also close_context and close_socket.</summary>
+    private static void Apply(JsonDocument document, IStreamSession stream)
+    {
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) throw new InvalidRequestException("Each message must be a JSON object.", null, "invalid_message");
+        if (stream is ContextSessions contexts)
+        {
+            if (Bool(root, "close_socket"))
+            {
+                contexts.EndInput();
+                return;
+            }
+            var id = String(root, "context_id") ?? ContextSessions.DefaultContext;
+            if (Bool(root, "close_context"))
+            {
+                contexts.Close(id);
+                return;
+            }
+            var contextText = String(root, "text");
+            if (contextText is null && !Bool(root, "flush")) return; // keep-alive or settings only
+            var context = contexts.Context(id);
+            if (!string.IsNullOrEmpty(contextText)) context.Append(contextText);
+            if (Bool(root, "flush") || contextText == "") context.Flush();
+            else if (Bool(root, "try_trigger_generation")) context.Trigger();
+            return;
+        }
+        var session = (SpeechSession)stream;
         var text = String(root, "text")
             ?? throw new InvalidRequestException("A message needs \"text\" (\"\" ends the input).", "text", "invalid_text");
         if (text.Length == 0)
@@ -119,30 +153,45 @@ public sealed class ElevenLabsStreamInput(
             session.EndInput();
             return;
         }
+        if (string.IsNullOrWhiteSpace(text) && session.Characters == 0) return; // the opening " "
         session.Append(text);
         if (Bool(root, "flush")) session.Flush();
         else if (Bool(root, "try_trigger_generation")) session.Trigger();
     }
 
+    private static JsonDocument Parse(ClientMessage message)
+    {
+        if (message.Type != WebSocketMessageType.Text)
+            throw new SessionCloseException(SessionCloseCodes.UnsupportedData, "unsupported_data", "Messages are JSON text frames.");
+        var document = JsonDocument.Parse(message.Data);
+        if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
+        document.Dispose();
+        throw new InvalidRequestException("Each message must be a JSON object.", null, "invalid_message");
+    }
+
     public Task SendErrorAsync(ErrorResponses.ErrorDetail error, int closeCode, CancellationToken cancellationToken) =>
         socket.SendJsonAsync(new ErrorMessage(error.Message, error.Code, closeCode), Json, cancellationToken);
 
-    public Task ChunkAsync(SessionChunk chunk, CancellationToken cancellationToken)
+    /// <summary>One session's (or context's) audio as ElevenLabs' messages.</summary>
+    private sealed class ElevenLabsSink(SessionSocket socket, string? contextId) : ISpeechSessionSink
     {
-        var alignment = Alignment(chunk);
-        return socket.SendJsonAsync(new AudioOutput(Convert.ToBase64String(chunk.Audio.Span), false, alignment, alignment), Json, cancellationToken);
-    }
+        public Task ChunkAsync(SessionChunk chunk, CancellationToken cancellationToken)
+        {
+            var alignment = Alignment(chunk);
+            return socket.SendJsonAsync(new AudioOutput(Convert.ToBase64String(chunk.Audio.Span), false, alignment, alignment, contextId), Json, cancellationToken);
+        }
 
-    // ElevenLabs has no flush or cancel acknowledgement.
-    public Task FlushedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        // ElevenLabs has no flush or cancel acknowledgement on stream-input.
+        public Task FlushedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task CancelledAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task CancelledAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task DoneAsync(ReadOnlyMemory<byte> trailer, SessionSummary summary, CancellationToken cancellationToken)
-    {
-        if (!trailer.IsEmpty)
-            await socket.SendJsonAsync(new AudioOutput(Convert.ToBase64String(trailer.Span), false, null, null), Json, cancellationToken);
-        await socket.SendJsonAsync(new FinalOutput(null, true), Json, cancellationToken);
+        public async Task DoneAsync(ReadOnlyMemory<byte> trailer, SessionSummary summary, CancellationToken cancellationToken)
+        {
+            if (!trailer.IsEmpty)
+                await socket.SendJsonAsync(new AudioOutput(Convert.ToBase64String(trailer.Span), false, null, null, contextId), Json, cancellationToken);
+            await socket.SendJsonAsync(new FinalOutput(null, true, contextId), Json, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -208,11 +257,13 @@ public sealed class ElevenLabsStreamInput(
         [property: JsonPropertyName("audio")] string Audio,
         [property: JsonPropertyName("isFinal")] bool? IsFinal,
         [property: JsonPropertyName("normalizedAlignment")] CharacterAlignment? NormalizedAlignment,
-        [property: JsonPropertyName("alignment")] CharacterAlignment? Alignment);
+        [property: JsonPropertyName("alignment")] CharacterAlignment? Alignment,
+        [property: JsonPropertyName("contextId"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ContextId = null);
 
     private sealed record FinalOutput(
         [property: JsonPropertyName("audio")] string? Audio,
-        [property: JsonPropertyName("isFinal")] bool IsFinal);
+        [property: JsonPropertyName("isFinal")] bool IsFinal,
+        [property: JsonPropertyName("contextId"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ContextId = null);
 
     private sealed record ErrorMessage(
         [property: JsonPropertyName("message")] string Message,

@@ -5,6 +5,23 @@ using TtsService.Observability;
 
 namespace TtsService.Api.Streaming;
 
+/// <summary>What a protocol's first message starts: one <see cref="SpeechSession"/>, or several (ElevenLabs' contexts).</summary>
+public interface IStreamSession
+{
+    /// <summary>Runs until the input has ended and everything is sent; throws when synthesis fails.</summary>
+    Task RunAsync(CancellationToken cancellationToken);
+
+    /// <summary>No more text will come (the service is stopping): finish what was received.</summary>
+    void EndInput();
+
+    /// <summary>Nothing pending: no text waiting, no audio being made or sent.</summary>
+    bool IsIdle { get; }
+
+    int Characters { get; }
+
+    double SentSeconds { get; }
+}
+
 /// <summary>A streaming protocol: how the first message starts a session, how later ones drive it, how errors are worded.</summary>
 public interface IStreamProtocol
 {
@@ -18,10 +35,10 @@ public interface IStreamProtocol
     TimeSpan IdleTimeout { get; }
 
     /// <summary>Starts the session from the first message (throws <see cref="ServiceException"/> or <see cref="SessionCloseException"/> to refuse it).</summary>
-    Task<SpeechSession> StartAsync(ClientMessage first, CancellationToken cancellationToken);
+    Task<IStreamSession> StartAsync(ClientMessage first, CancellationToken cancellationToken);
 
     /// <summary>Applies a later message to the session.</summary>
-    void Handle(ClientMessage message, SpeechSession session);
+    void Handle(ClientMessage message, IStreamSession session);
 
     /// <summary>Tells the client why the session ends, in the protocol's error shape.</summary>
     Task SendErrorAsync(ErrorResponses.ErrorDetail error, int closeCode, CancellationToken cancellationToken);
@@ -36,7 +53,7 @@ public interface IStreamProtocol
 public sealed class SessionRunner(SessionSocket socket, IStreamProtocol protocol, TtsSettings settings, ILogger logger)
 {
     private readonly TaskCompletionSource<SessionEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private SpeechSession? _session;
+    private IStreamSession? _session;
     private volatile bool _shuttingDown;
 
     /// <param name="aborted">The connection is gone.</param>

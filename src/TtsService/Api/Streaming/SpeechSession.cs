@@ -55,7 +55,7 @@ public sealed class SessionCloseException(int closeCode, string code, string mes
 /// unsent audio and stops the model call in progress; the session stays open for more text.
 /// </para>
 /// </summary>
-public sealed class SpeechSession
+public sealed class SpeechSession : IStreamSession
 {
     private readonly SpeechRequest _template;
     private readonly SessionAudio _output;

@@ -33,7 +33,7 @@ public sealed class SpeechStreamProtocol(
 
     public TimeSpan IdleTimeout => TimeSpan.FromSeconds(settings.StreamIdleTimeoutSeconds);
 
-    public async Task<SpeechSession> StartAsync(ClientMessage first, CancellationToken cancellationToken)
+    public async Task<IStreamSession> StartAsync(ClientMessage first, CancellationToken cancellationToken)
     {
         using var document = JsonDocument.Parse(first.Data);
         if (TypeOf(document.RootElement) != "start")
@@ -62,8 +62,9 @@ public sealed class SpeechStreamProtocol(
         return session;
     }
 
-    public void Handle(ClientMessage message, SpeechSession session)
+    public void Handle(ClientMessage message, IStreamSession stream)
     {
+        var session = (SpeechSession)stream;
         if (message.Type != WebSocketMessageType.Text)
             throw new SessionCloseException(SessionCloseCodes.UnsupportedData, "unsupported_data", "Messages from the client are JSON text frames.");
         using var document = JsonDocument.Parse(message.Data);
