@@ -83,6 +83,42 @@ public sealed class SpeechStreamTests(StreamingService service) : IClassFixture<
         Assert.Equal(Text.Length, done.GetProperty("characters").GetInt32());
     }
 
+    [Theory]
+    [InlineData("every_character")]
+    [InlineData("random_5")]
+    [InlineData("words")]
+    public async Task The_phonemes_differ_from_the_whole_texts_only_at_chunk_boundaries(string how)
+    {
+        // The whole text's phonemes (normalized and phonemized at once), one entry per spoken word.
+        using var response = await service.Http.PostAsJsonAsync("/dev/phonemize", new { text = Text, language = "a" });
+        response.EnsureSuccessStatusCode();
+        var whole = PhonemeWords((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("phonemes").GetString()!);
+
+        var transcript = await SpeakInPiecesAsync(Split(Text, how));
+        var streamed = new List<string>();
+        var boundaries = new HashSet<int>();
+        foreach (var chunk in transcript.OfType("chunk"))
+        {
+            var words = PhonemeWords(chunk.GetProperty("phonemes").GetString() ?? "");
+            if (words.Count == 0) continue;
+            boundaries.Add(streamed.Count);
+            streamed.AddRange(words);
+            boundaries.Add(streamed.Count - 1);
+        }
+        Assert.True(whole.Count > 40, string.Join(' ', whole));
+        Assert.Equal(whole.Count, streamed.Count);
+        var differing = Enumerable.Range(0, whole.Count).Where(i => whole[i] != streamed[i]).ToList();
+        Assert.True(differing.All(boundaries.Contains),
+            string.Join("; ", differing.Where(i => !boundaries.Contains(i)).Select(i => $"word {i}: {whole[i]} / {streamed[i]}")));
+    }
+
+    /// <summary>Phoneme words without the punctuation symbols (a cut adds or drops a comma or period at its edge).</summary>
+    private static List<string> PhonemeWords(string phonemes) =>
+        phonemes.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => new string(w.Where(c => !".,;:!?—…\"()“”".Contains(c)).ToArray()))
+            .Where(w => w.Length > 0)
+            .ToList();
+
     [Fact]
     public async Task Word_times_count_from_the_session_start_and_chunks_follow_each_other()
     {

@@ -18,7 +18,7 @@ public sealed record SessionAudio(AudioFormat Format, int? SampleRate = null, fl
 /// <summary>One synthesized chunk as sent: its encoded bytes and when its words are heard, in seconds of the session's audio.</summary>
 public sealed record SessionChunk(
     int Index, ReadOnlyMemory<byte> Audio, string Text, double StartTime, double EndTime,
-    IReadOnlyList<WordTimestamp> Words, string TimestampSource, int SampleRate, int Channels);
+    IReadOnlyList<WordTimestamp> Words, string TimestampSource, int SampleRate, int Channels, string? Phonemes = null);
 
 /// <summary>What a session sent in all.</summary>
 public sealed record SessionSummary(int Chunks, double AudioSeconds, int Characters);
@@ -372,7 +372,7 @@ public sealed class SpeechSession : IStreamSession
                             var frames = chunk.Samples.Length / chunk.Channels;
                             var (words, fromDurations) = WordTimestamps.ForChunk(chunk.Text ?? "", chunk.Phonemes ?? "", chunk.Durations, frames, chunk.SampleRate, start);
                             await _sink.ChunkAsync(new SessionChunk(index++, buffer.WrittenMemory, chunk.Text ?? "", start, end, words,
-                                words.Count == 0 ? "none" : fromDurations ? "model_durations" : "estimate", rate, chunk.Channels), cancellationToken);
+                                words.Count == 0 ? "none" : fromDurations ? "model_durations" : "estimate", rate, chunk.Channels, chunk.Phonemes), cancellationToken);
                             buffer.ResetWrittenCount();
                             FirstAudioSent();
                         }

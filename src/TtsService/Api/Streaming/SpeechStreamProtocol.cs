@@ -100,7 +100,7 @@ public sealed class SpeechStreamProtocol(
     {
         await SendAudioAsync(chunk.Audio, cancellationToken);
         await socket.SendJsonAsync(new ChunkEvent("chunk", chunk.Index, chunk.Text, Round(chunk.StartTime), Round(chunk.EndTime),
-            chunk.Words, chunk.TimestampSource, chunk.SampleRate, chunk.Channels), Json, cancellationToken);
+            chunk.Words, chunk.TimestampSource, chunk.SampleRate, chunk.Channels, chunk.Phonemes), Json, cancellationToken);
     }
 
     public Task FlushedAsync(CancellationToken cancellationToken) => socket.SendJsonAsync(new Event("flushed"), Json, cancellationToken);
@@ -132,7 +132,7 @@ public sealed class SpeechStreamProtocol(
     private sealed record Started(string Type, string Model, string AudioFormat, string ContentType, string AudioTransport);
     private sealed record AudioEvent(string Type, string Audio, string AudioFormat);
     private sealed record ChunkEvent(string Type, int Index, string Text, double StartTime, double EndTime,
-        IReadOnlyList<WordTimestamp> Timestamps, string TimestampSource, int SampleRate, int Channels);
+        IReadOnlyList<WordTimestamp> Timestamps, string TimestampSource, int SampleRate, int Channels, string? Phonemes);
     private sealed record DoneEvent(string Type, int Chunks, double AudioSeconds, int Characters);
     private sealed record ErrorEvent(string Type, ErrorResponses.ErrorDetail Error, int CloseCode);
 }
