@@ -6,4 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
 # The independent OpenAPI tools (@apidevtools/swagger-parser for the document, Ajv for the live exchanges; pinned by package-lock.json).
 npm ci --prefix tools/openapi --no-audit --no-fund --loglevel=error
+# AsyncAPI's parser for the streaming routes' document (@asyncapi/parser, pinned by package-lock.json).
+npm ci --prefix tools/asyncapi --no-audit --no-fund --loglevel=error
+# An agent framework's own ElevenLabs client (LiveKit Agents' plugin), driven against the compatible WebSocket.
+npm ci --prefix tools/agent-clients --no-audit --no-fund --loglevel=error
 dotnet test TtsService.sln -c Release --logger "console;verbosity=normal" "$@"

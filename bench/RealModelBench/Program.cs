@@ -8,6 +8,7 @@ using RealModelBench;
 // default settings), measured over HTTP after a warm-up; the peers run after the service has stopped.
 //   dotnet run -c Release --project bench/RealModelBench -- --models /tmp/realshape/models
 //   quick check: ... --only kokoro,distill --threads 1 --concurrency 1 --runs 1 --steps 1 --no-default
+//   like a voice agent (issue 22): ... --agent 3 --only kokoro,distill --threads 1 --no-peers
 // A full run is ~20+ minutes on 2 cores (ZipVoice 16 steps is ~75 s a request at 1 thread).
 var options = Options.Parse(args);
 var repoRoot = FindRepoRoot();
@@ -50,6 +51,22 @@ try
         if (models.Any(m => m.IsZipVoice)) await service.RegisterPromptAsync(File.ReadAllBytes(promptPath));
         Console.WriteLine($"service: {config.Label} {string.Join(' ', config.Args)}");
         return await Soak.RunAsync(service, models, options.Soak, options.KokoroFormat);
+    }
+
+    if (options.Agent > 0)
+    {
+        // Issue 22: text streamed in like an LLM's answer, one service per configuration.
+        AgentBench.PrintHeader();
+        var agentRows = new List<string>();
+        foreach (var config in configs)
+        {
+            Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] agent, service {config.Label}");
+            await using var service = await ServiceProcess.StartAsync(dll, repoRoot, layout.ServiceDir, Path.Combine(work, "data"), config.Args);
+            if (models.Any(m => m.IsZipVoice)) await service.RegisterPromptAsync(File.ReadAllBytes(promptPath));
+            foreach (var model in models) agentRows.AddRange(await AgentBench.RunAsync(service, model, options.Agent, config.Label));
+        }
+        foreach (var row in agentRows) Console.WriteLine(row);
+        return 0;
     }
 
     var rows = new List<Row>();
@@ -213,7 +230,7 @@ static class Tools
 
 sealed record Options(string Models, string? SharedKokoro, HashSet<string>? Only, int[] Threads, int[] Concurrency, int Runs, int? Steps,
     bool NoDefault, bool NoPeers, string? NodeModules, string KokoroFormat, string? Dll, bool Keep, IReadOnlyList<(string Label, string[] Args)> Configs,
-    int Soak)
+    int Soak, int Agent)
 {
     public static Options Parse(string[] args)
     {
@@ -226,7 +243,7 @@ sealed record Options(string Models, string? SharedKokoro, HashSet<string>? Only
         var models = Get("models") ?? throw new ArgumentException(
             "usage: RealModelBench --models DIR [--shared-kokoro DIR] [--only kokoro,zipvoice,distill] [--threads 1,2] [--concurrency 1,2] " +
             "[--runs 2] [--steps N] [--no-default] [--no-peers] [--node-modules DIR] [--kokoro-format mp3|pcm] [--dll PATH] [--keep] " +
-            "[--config \"LABEL=--setting value ...\"]... (--threads none: only the default and --config rows) [--soak N: memory over N requests, first configuration]");
+            "[--config \"LABEL=--setting value ...\"]... (--threads none: only the default and --config rows) [--soak N: memory over N requests, first configuration] [--agent N: text streamed in at 30 tokens/s over the WebSocket, N runs per cell]");
         var only = Get("only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(k => k == "zipvoice_distill" ? "distill" : k).ToHashSet();
         if (only?.Except(["kokoro", "zipvoice", "distill"]).FirstOrDefault() is { } unknown) throw new ArgumentException($"--only: unknown model '{unknown}' (kokoro, zipvoice, distill)");
@@ -245,6 +262,6 @@ sealed record Options(string Models, string? SharedKokoro, HashSet<string>? Only
         var threadsGiven = Get("threads");
         return new Options(models, Get("shared-kokoro"), only, threadsGiven == "none" ? [] : threads, concurrency, runs, steps,
             args.Contains("--no-default"), args.Contains("--no-peers"), Get("node-modules"), format, Get("dll"), args.Contains("--keep"), configs,
-            int.Parse(Get("soak") ?? "0", CultureInfo.InvariantCulture));
+            int.Parse(Get("soak") ?? "0", CultureInfo.InvariantCulture), int.Parse(Get("agent") ?? "0", CultureInfo.InvariantCulture));
     }
 }

@@ -13,12 +13,15 @@ namespace RealModelBench;
 /// </summary>
 sealed class ServiceProcess : IAsyncDisposable
 {
-    private const string PromptVoice = "realmodelbench";
+    public const string PromptVoice = "realmodelbench";
     private readonly Process _process;
     private readonly HttpClient _http;
     private readonly string _log;
 
     private ServiceProcess(Process process, HttpClient http, string log) => (_process, _http, _log) = (process, http, log);
+
+    /// <summary>Where the service listens (http://127.0.0.1:PORT/).</summary>
+    public Uri Address => _http.BaseAddress!;
 
     public static async Task<ServiceProcess> StartAsync(string dll, string repoRoot, string modelsDir, string dataDir, IEnumerable<string> settings)
     {

@@ -33,6 +33,7 @@ app.MapServiceMetrics();
 var v1 = app.MapGroupRequiringApiKey("/v1");
 v1.MapSpeech();
 v1.MapCaptionedSpeech("/audio/speech/captioned", "CreateCaptionedSpeech");
+v1.MapSpeechStreams();
 v1.MapDownloads();
 v1.MapModels();
 v1.MapKokoroVoices();

@@ -19,6 +19,7 @@ public static class ApiServiceCollectionExtensions
         services.AddServiceErrors();
         services.AddSingleton<AudioResponseWriter>();
         services.AddSingleton<ApiKeyScope>();
+        services.AddSingleton<ApiKeyVerifier>();
         services.AddServiceOpenApi();
         return services;
     }
@@ -33,6 +34,8 @@ public static class ApiServiceCollectionExtensions
             : http.Response.StatusCode >= 400 ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information);
         app.UseServiceErrors();
         app.UseServiceHttpMetrics();
+        // Before the key check: a WebSocket upgrade may carry its key in the query or a subprotocol.
+        app.UseWebSockets();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseBodySizeLimits();
         // Before the body is read: a refused request has sent nothing, so a load balancer may retry elsewhere.

@@ -89,6 +89,20 @@ public sealed class TtsSettings
     /// <summary>After loading, each backend speaks one short sentence so the first user does not pay ONNX Runtime's first-call set-up.</summary>
     public bool Warmup { get; set; }
 
+    // Streaming sessions (/v1/audio/speech/stream and the ElevenLabs-compatible stream-input WebSocket).
+    /// <summary>A session with no client message for this long, and nothing left to say, is closed (4408).</summary>
+    public double StreamIdleTimeoutSeconds { get; set; } = 30;
+    /// <summary>A session is closed (4408) after this long in all.</summary>
+    public double StreamMaxSessionSeconds { get; set; } = 1800;
+    /// <summary>Largest client message after the first (which may carry a base64 voice prompt up to the upload limit); larger closes with 1009.</summary>
+    public int StreamMaxMessageBytes { get; set; } = 65536;
+    /// <summary>Text one session may send in all; more closes with 4413.</summary>
+    public int StreamMaxTextChars { get; set; } = 100000;
+    /// <summary>Synthesis stops running ahead once this much audio waits for a client that does not read; it resumes as the client reads.</summary>
+    public double StreamMaxBufferedAudioSeconds { get; set; } = 10;
+    /// <summary>Text waiting this long for punctuation (with at least 4 words) is spoken up to a word boundary; 0 = wait for punctuation, flush or end.</summary>
+    public int StreamMaxWaitMs { get; set; } = 600;
+
     public string DownloadDir { get; set; } = "data/downloads";
     /// <summary>How long files made with return_download_link stay downloadable.</summary>
     public int DownloadTtlMinutes { get; set; } = 60;

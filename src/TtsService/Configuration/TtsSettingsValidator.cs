@@ -68,6 +68,12 @@ public sealed class TtsSettingsValidator : IValidateOptions<TtsSettings>
         // The two GPU settings are read together once (TtsSettings.WantsGpu); a contradiction stops the start.
         if (s.UseGpu && s.DeviceType.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase))
             failures.Add("Settings 'use_gpu' is true but 'device_type' is 'cpu'; set device_type=auto or cuda to use the GPU, or use_gpu=false.");
+        Positive("stream_idle_timeout_seconds", s.StreamIdleTimeoutSeconds);
+        Positive("stream_max_session_seconds", s.StreamMaxSessionSeconds);
+        Range("stream_max_message_bytes", s.StreamMaxMessageBytes, 256, 16 * 1024 * 1024);
+        Positive("stream_max_text_chars", s.StreamMaxTextChars);
+        Positive("stream_max_buffered_audio_seconds", s.StreamMaxBufferedAudioSeconds);
+        NotNegative("stream_max_wait_ms", s.StreamMaxWaitMs, "wait for punctuation");
         if (s.DefaultBackend.Trim().Equals(ModelCatalog.Kokoro, StringComparison.OrdinalIgnoreCase) && !s.EnableKokoro && s.EnableZipvoice)
             failures.Add("Setting 'default_backend' is 'kokoro' but 'enable_kokoro' is false; set default_backend=zipvoice or enable Kokoro.");
         if (s.DefaultBackend.Trim().Equals(ModelCatalog.ZipVoice, StringComparison.OrdinalIgnoreCase) && !s.EnableZipvoice && s.EnableKokoro)

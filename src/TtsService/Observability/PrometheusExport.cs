@@ -94,6 +94,7 @@ public static class MetricsExtensions
     {
         services.AddMetrics();
         services.AddSingleton<ServiceMetrics>();
+        services.AddSingleton<StreamingMetrics>();
         services.AddSingleton<PrometheusExport>();
         return services;
     }
@@ -112,6 +113,7 @@ public static class MetricsExtensions
         var export = services.GetRequiredService<PrometheusExport>(); // listening before the instruments below exist
         _ = services.GetRequiredService<InferenceLimiter>();
         _ = services.GetRequiredService<QueueWaitEstimator>();
+        _ = services.GetRequiredService<StreamingMetrics>();
         app.MapMetrics("/metrics", export.Registry);
         return app;
     }

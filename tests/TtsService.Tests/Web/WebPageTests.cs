@@ -245,6 +245,43 @@ public sealed class WebPageTests(BrowserServiceFixture service, ITestOutputHelpe
         await service.Http.DeleteAsync($"/v1/zipvoice/voices/{name}");
     }
 
+    [SkippableFact]
+    public async Task Live_mode_speaks_a_simulated_llm_stream_over_the_websocket()
+    {
+        service.RequireBrowser();
+        await using var session = await OpenAsync();
+        var page = session.Page;
+        await page.SelectOptionAsync("#voice", Voice);
+        await page.FillAsync("#live-text", "Hello there. This is spoken while the text is still arriving.");
+        await page.ClickAsync("#live-simulate");
+
+        await page.WaitForFunctionAsync("() => document.body.dataset.live === 'done'", null, new() { Timeout = TimeoutMs });
+        Assert.Equal("Hello there This is spoken while the text is still arriving", (await page.TextContentAsync("#live-words"))!.Trim());
+        Assert.Contains("Done:", await page.TextContentAsync("#live-status"));
+        // The page queued the PCM frames on its AudioContext, one after the other.
+        Assert.True(await page.EvaluateAsync<double>("() => live.playAt") > 1);
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [SkippableFact]
+    public async Task Live_mode_speaks_what_is_typed_clause_by_clause()
+    {
+        service.RequireBrowser();
+        await using var session = await OpenAsync();
+        var page = session.Page;
+        await page.SelectOptionAsync("#voice", Voice);
+        await page.ClickAsync("#live-start");
+        await page.WaitForFunctionAsync("() => document.body.dataset.live === 'open'", null, new() { Timeout = TimeoutMs });
+        await page.Locator("#live-text").PressSequentiallyAsync("Typed words are spoken. ", new() { Delay = 10 });
+        // The sentence is complete once the space after it is typed: it is spoken while the session stays open.
+        await page.WaitForFunctionAsync("() => document.getElementById('live-words').textContent.includes('spoken')", null, new() { Timeout = TimeoutMs });
+        Assert.Equal("open", await page.EvaluateAsync<string>("() => document.body.dataset.live"));
+        await page.ClickAsync("#live-end");
+        await page.WaitForFunctionAsync("() => document.body.dataset.live === 'done'", null, new() { Timeout = TimeoutMs });
+        Assert.Equal("Typed words are spoken", (await page.TextContentAsync("#live-words"))!.Trim());
+        Assert.Empty(session.ConsoleErrors);
+    }
+
     private async Task<string> ApiErrorMessageAsync(object body)
     {
         using var response = await service.Http.PostAsJsonAsync("/v1/audio/speech", body);

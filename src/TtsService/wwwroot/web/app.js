@@ -386,6 +386,137 @@ async function register(event) {
   finally { registerButton.disabled = false; }
 }
 
+// ---- live: text streamed in over the WebSocket -----------------------------------
+
+const live = { socket: null, audio: null, playAt: 0, sent: '', seconds: 0 };
+
+function liveStatus(text) { $('live-status').textContent = text; }
+
+// Opens /v1/audio/speech/stream with the form's model, voice and speed; 16-bit PCM comes back as binary frames.
+function openLive() {
+  closeLive();
+  clearError();
+  const url = new URL('/v1/audio/speech/stream', location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const key = sessionStorage.getItem(KEY_STORAGE);
+  let socket;
+  try {
+    // Browsers cannot set headers on a WebSocket: the key goes as a subprotocol beside the protocol's own.
+    socket = new WebSocket(url, key ? ['tts-stream.v1', 'bearer.' + key] : ['tts-stream.v1']);
+  } catch {
+    if (key) url.searchParams.set('api_key', key); // a key with characters a subprotocol cannot carry
+    socket = new WebSocket(url, ['tts-stream.v1']);
+  }
+  socket.binaryType = 'arraybuffer';
+  live.socket = socket;
+  live.audio = live.audio || new AudioContext({ sampleRate: 24000 });
+  live.audio.resume();
+  live.playAt = 0;
+  live.sent = '';
+  live.seconds = 0;
+  $('live-words').replaceChildren();
+  $('live-words').hidden = false;
+  $('live-end').disabled = false;
+  document.body.dataset.live = 'connecting';
+  liveStatus('Connecting…');
+  const { model, voice, speed } = request();
+  return new Promise((resolve, reject) => {
+    socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'start', model, voice, speed, response_format: 'pcm' })));
+    socket.addEventListener('message', (e) => {
+      if (typeof e.data !== 'string') { playPcm(e.data); return; }
+      const event = JSON.parse(e.data);
+      if (event.type === 'started') {
+        document.body.dataset.live = 'open';
+        liveStatus('Live: each clause is spoken as soon as it is complete.');
+        resolve(socket);
+      } else if (event.type === 'chunk') {
+        live.seconds = event.end_time;
+        for (const w of event.timestamps) {
+          const span = document.createElement('span');
+          span.className = 'word';
+          span.textContent = w.word + ' ';
+          $('live-words').append(span);
+        }
+      } else if (event.type === 'done') {
+        document.body.dataset.live = 'done';
+        liveStatus(`Done: ${event.audio_seconds.toFixed(1)} s of audio for ${event.characters} characters.`);
+      } else if (event.type === 'error') {
+        showError(new ApiError(event.error.message, 0));
+      }
+    });
+    socket.addEventListener('close', (e) => {
+      $('live-end').disabled = true;
+      if (document.body.dataset.live !== 'done') {
+        document.body.dataset.live = 'closed';
+        liveStatus(`Closed (${e.code}${e.reason ? ': ' + e.reason : ''}).`);
+      }
+      reject(new Error(`The live session closed (${e.code}${e.reason ? ': ' + e.reason : ''}).`));
+    });
+  });
+}
+
+function closeLive() {
+  if (live.socket && live.socket.readyState <= WebSocket.OPEN) live.socket.close(1000);
+  live.socket = null;
+}
+
+// Each PCM frame is queued right after the one before it, so the words play without gaps once they arrive in time.
+function playPcm(data) {
+  const pcm = new Int16Array(data);
+  if (pcm.length === 0) return;
+  const buffer = live.audio.createBuffer(1, pcm.length, 24000);
+  const samples = buffer.getChannelData(0);
+  for (let i = 0; i < pcm.length; i++) samples[i] = pcm[i] / 32768;
+  const source = live.audio.createBufferSource();
+  source.buffer = buffer;
+  source.connect(live.audio.destination);
+  live.playAt = Math.max(live.playAt, live.audio.currentTime);
+  source.start(live.playAt);
+  live.playAt += buffer.duration;
+}
+
+function sendLive(message) {
+  if (live.socket && live.socket.readyState === WebSocket.OPEN) live.socket.send(JSON.stringify(message));
+}
+
+// Typing: what was added at the end is sent; an edit before the end cancels what was not yet spoken.
+function liveTyped() {
+  if (!live.socket || document.body.dataset.live !== 'open' || live.simulating) return;
+  const text = $('live-text').value;
+  if (text.startsWith(live.sent)) sendLive({ type: 'text', text: text.slice(live.sent.length) });
+  else sendLive({ type: 'cancel' });
+  live.sent = text;
+}
+
+async function liveStart() {
+  try {
+    await openLive();
+    live.simulating = false;
+    live.sent = '';
+    $('live-text').value = '';
+    $('live-text').focus();
+  } catch (e) { showError(e); }
+}
+
+// An LLM-like producer: words (long ones in pieces) at 30 tokens a second, then the end of input.
+async function liveSimulate() {
+  const text = $('live-text').value;
+  try {
+    await openLive();
+    live.simulating = true;
+    const tokens = [];
+    for (const [i, word] of text.split(' ').entries()) {
+      const piece = i === 0 ? word : ' ' + word;
+      for (let at = 0; at < piece.length; at += 5) tokens.push(piece.slice(at, at + 5));
+    }
+    for (const token of tokens) {
+      sendLive({ type: 'text', text: token });
+      await new Promise((resolve) => setTimeout(resolve, 1000 / 30));
+    }
+    sendLive({ type: 'end' });
+  } catch (e) { showError(e); }
+}
+
 // ---- start -------------------------------------------------------------------
 
 async function start() {
@@ -401,6 +532,10 @@ async function start() {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('speak-form').requestSubmit();
   });
   $('register-form').addEventListener('submit', register);
+  $('live-start').addEventListener('click', liveStart);
+  $('live-simulate').addEventListener('click', liveSimulate);
+  $('live-end').addEventListener('click', () => sendLive({ type: 'end' }));
+  $('live-text').addEventListener('input', liveTyped);
   $('zv-record').addEventListener('click', toggleRecording);
   const player = $('player');
   player.addEventListener('play', followPlayback);
