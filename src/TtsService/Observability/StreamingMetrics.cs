@@ -32,7 +32,9 @@ public sealed class StreamingMetrics
             description: "Times a session's audio, played in real time from its first byte, ran out before the next chunk was sent although its text had arrived in time.");
         _backpressurePauses = meter.CreateCounter<long>("stream_backpressure_pauses_total",
             description: "Times a session stopped synthesizing ahead because stream_max_buffered_audio_seconds of audio waited unread.");
-        _backpressurePauses.Add(0); // the series exists (at 0) from the start, as a scraper expects of a counter
+        // The series exist (at 0) from the start, as a scraper expects of a counter: one per backend for the labelled one.
+        _backpressurePauses.Add(0);
+        foreach (var backend in new[] { Inference.ModelCatalog.Kokoro, Inference.ModelCatalog.ZipVoice }) _underruns.Add(0, ServiceMetrics.Backend(backend));
     }
 
     public void SessionOpened(string route) => _active.Add(1, new KeyValuePair<string, object?>("route", route));

@@ -216,6 +216,15 @@ public sealed class ContractDriver(HttpClient client, JsonNode document)
         await client.DeleteAsync("/v1/zipvoice/voices/nobody");
         await client.DeleteAsync("/v1/zipvoice/voices/bad.name");
 
+        // The WebSocket routes, asked over plain HTTP: what they answer before any upgrade.
+        await client.GetAsync("/v1/audio/speech/stream");                                                       // 400: not a WebSocket
+        foreach (var route in new[] { "stream-input", "multi-stream-input" })
+        {
+            await client.GetAsync($"/v1/text-to-speech/{KokoroVoice}/{route}");                                 // 400: not a WebSocket
+            await client.GetAsync($"/v1/text-to-speech/{KokoroVoice}/{route}?output_format=ulaw_8000");         // 400: a format we cannot make
+            await client.GetAsync($"/v1/text-to-speech/af_nobody/{route}");                                     // 404: unknown voice
+        }
+
         // Without the key, and with a wrong one: every operation that declares the scheme.
         foreach (var (path, item) in document["paths"]!.AsObject())
         foreach (var (method, operation) in item!.AsObject())
@@ -245,6 +254,9 @@ public sealed class ContractDriver(HttpClient client, JsonNode document)
         foreach (var route in new[] { "/v1/audio/speech", "/v1/audio/speech/captioned", "/dev/captioned_speech", "/v1/zipvoice/audio/speech" })
             await Post(route, Json(route.Contains("zipvoice") ? ZipVoiceBody : KokoroBody));
         await Post("/dev/generate_from_phonemes", Json(PhonemesBody));
+        // The WebSocket routes are refused at the upgrade, before it is accepted.
+        foreach (var path in new[] { "/v1/audio/speech/stream", $"/v1/text-to-speech/{KokoroVoice}/stream-input", $"/v1/text-to-speech/{KokoroVoice}/multi-stream-input" })
+            await client.GetAsync(path);
     }
 
     /// <summary>A host with no model files: the routes that need a backend answer 503, /ready too.</summary>

@@ -102,6 +102,7 @@ public sealed class ElevenLabsStreamInput(
                 LangCode = KokoroLangCodes.Normalize(languageCode) is { Length: 1 } letter ? letter : null,
                 Input = "start",
             };
+            RequestRules<SpeechRequest>.Check(request);
             request.Validate(settings);
             _template = request with { Input = null, Stream = true };
             IStreamSession stream = multiContext ? new ContextSessions(NewSession, MaxContexts) : NewSession(null);

@@ -44,7 +44,9 @@ public sealed class SpeechStreamProtocol(
         var request = document.RootElement.Deserialize<SpeechRequest>(Json) ?? new SpeechRequest();
         var transport = document.RootElement.TryGetProperty("audio_transport", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         // The speech route's own checks; the text comes later.
-        (request with { Input = "start" }).Validate(settings);
+        var checkable = request with { Input = "start" };
+        RequestRules<SpeechRequest>.Check(checkable);
+        checkable.Validate(settings);
         _format = request.ResponseFormat is null ? AudioFormat.Pcm : request.Format;
         if (!encoders.IsAvailable(_format))
             throw new BackendUnavailableException($"response_format '{_format.FileExtension()}' needs a codec that is not installed here.", "response_format", "codec_unavailable");
