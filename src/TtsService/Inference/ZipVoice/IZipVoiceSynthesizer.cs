@@ -23,6 +23,9 @@ public sealed record ZipVoiceRequest(
     long? Seed = null,
     bool Stream = false)
 {
+    /// <summary>Dialog models: the second speaker's prompt when the speakers come as two recordings (split prompts).</summary>
+    public VoicePrompt? SecondPrompt { get; init; }
+
     /// <summary>The fields of a speech request that ZipVoice reads, with its prompt resolved.</summary>
     public static ZipVoiceRequest From(SpeechRequest request, VoicePrompt prompt) => new(
         request.Model!, request.Input!, prompt, request.EffectiveSpeed, request.NumSteps, request.GuidanceScale, request.TShift,
@@ -55,8 +58,10 @@ public static class ZipVoiceSpeech
         var model = request.Model!;
         if (!synthesizer.IsVariantReady(model, out var reason))
             throw new BackendUnavailableException($"The ZipVoice model '{model}' is unavailable: {reason}", "model", "model_unavailable");
-        var prompt = await prompts.ResolveAsync(request.Voice ?? "", request.PromptText, request.PromptFile, cancellationToken);
-        await foreach (var chunk in synthesizer.SynthesizeAsync(ZipVoiceRequest.From(request, prompt), cancellationToken).WithCancellation(cancellationToken))
+        // Dialog models may name two voices ("alice+bob"): the second is the [S2] speaker's prompt.
+        var (prompt, second) = await Dialog.DialogPrompts.ResolveAsync(model, prompts, request, cancellationToken);
+        var zipVoiceRequest = ZipVoiceRequest.From(request, prompt) with { SecondPrompt = second };
+        await foreach (var chunk in synthesizer.SynthesizeAsync(zipVoiceRequest, cancellationToken).WithCancellation(cancellationToken))
             yield return chunk;
     }
 }
