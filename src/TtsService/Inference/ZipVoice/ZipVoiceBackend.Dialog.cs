@@ -142,3 +142,28 @@ public sealed partial class ZipVoiceBackend
         return StereoAudio.Interleave(l.AsSpan(0, n), r.AsSpan(0, n));
     }
 }
+
+public sealed partial class ZipVoiceBackend
+{
+    /// <summary>
+    /// The variants that can load: a loaded one, or one never tried whose files are in place (for the dialog variants,
+    /// with the [S1]/[S2] token table and the channel count of their name, read from the graphs' metadata without
+    /// loading them). One that failed to load is left out until the service restarts.
+    /// </summary>
+    private IReadOnlyList<string> InstalledVariants()
+    {
+        var result = new List<string>();
+        foreach (var model in ModelIds)
+        {
+            VariantSlot? slot;
+            lock (_variantsLock) _variants.TryGetValue(model, out slot);
+            if (slot is not null && slot.Load.IsValueCreated)
+            {
+                if (slot.Load.Value.Variant is not null) result.Add(model);
+                continue;
+            }
+            if (DialogModelCheck.LooksInstalled(_modelsDir, model)) result.Add(model);
+        }
+        return result;
+    }
+}

@@ -159,7 +159,8 @@ public sealed partial class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         }
     }
 
-    public BackendStatus Status => _status;
+    /// <summary>When ready, lists only the variants that can load (<see cref="InstalledVariants"/>): /v1/models and /ready read it.</summary>
+    public BackendStatus Status => _status.State == BackendState.Ready ? _status with { Models = InstalledVariants() } : _status;
 
     public bool Handles(string modelId) => ModelIds.Contains(modelId);
 

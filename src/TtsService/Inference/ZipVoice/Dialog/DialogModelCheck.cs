@@ -10,6 +10,29 @@ namespace TtsService.Inference.ZipVoice.Dialog;
 /// </summary>
 public static class DialogModelCheck
 {
+    /// <summary>
+    /// Whether <paramref name="variant"/>'s files are in place, without loading the graphs: for the dialog variants also
+    /// the [S1]/[S2] tokens and, when the export wrote it, the decoder's num_channels (read from the ONNX metadata).
+    /// </summary>
+    public static bool LooksInstalled(string modelsDir, string variant)
+    {
+        ZipVoiceFiles files;
+        try { files = ZipVoiceVariant.Locate(modelsDir, variant); }
+        catch (FileNotFoundException) { return false; }
+        if (!ZipVoiceVariant.IsDialogName(variant)) return true;
+        try
+        {
+            var tokens = ZipVoiceTokens.Load(files.Tokens);
+            if (!tokens.Contains(DialogText.Speaker1) || !tokens.Contains(DialogText.Speaker2)) return false;
+            var channels = OnnxMetadata.Read(files.Decoder).TryGetValue("num_channels", out var raw) && int.TryParse(raw, out var n) ? n : 1;
+            return channels == (variant == ZipVoiceVariant.DialogStereo ? 2 : 1);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or FormatException)
+        {
+            return false;
+        }
+    }
+
     public static void Check(string variant, ZipVoiceFiles files, ZipVoiceMetadata metadata, ZipVoiceTokens tokens)
     {
         var decoder = Path.GetFileName(files.Decoder);
