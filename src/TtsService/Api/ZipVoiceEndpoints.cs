@@ -46,7 +46,7 @@ public static class ZipVoiceEndpoints
         zipvoice.MapPost("/voices/register", RegisterAsync)
             .WithBodyLimit(BodySizeLimits.UploadBody(settings))
             .WithName("RegisterZipVoiceVoice")
-            .WithSummary("Register a voice (multipart: name, transcription, audio_file, optional overwrite)")
+            .WithSummary("Register a voice (multipart: name, transcription, audio_file, optional overwrite); a two-speaker recording for the dialog models has a [S1] … [S2] … transcription")
             .Accepts<RegisterVoiceForm>("multipart/form-data")
             .ProducesErrors(400, 409, 413, 415, 422);
 
@@ -127,6 +127,8 @@ public static class ZipVoiceEndpoints
         var transcription = form["transcription"].ToString();
         if (string.IsNullOrWhiteSpace(transcription))
             throw new InvalidRequestException("transcription is required: the exact words spoken in audio_file.", "transcription", "empty_transcription");
+        // A two-speaker recording for the dialog models: its transcription marks the turns as a dialog input does.
+        if (Inference.ZipVoice.Dialog.DialogText.HasSpeakerMarks(transcription)) Inference.ZipVoice.Dialog.DialogText.Validate(transcription, "transcription");
         var overwrite = ParseBool(form, "overwrite") ?? false;
         var file = form.Files.GetFile("audio_file");
         if (file is null || file.Length == 0)

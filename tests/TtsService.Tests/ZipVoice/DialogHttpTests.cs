@@ -150,6 +150,15 @@ public sealed class DialogHttpTests : IDisposable
         Assert.Equal("dialog_needs_dialog_model", await Code(new { model = "zipvoice", input = Dialogue, voice = "alice" }));
         Assert.Equal("stereo_needs_two_voices", await Code(new { model = "zipvoice_dialog_stereo", input = Dialogue, voice = "duo" }));
         Assert.Equal("invalid_dialog_prompt_text", await Code(new { model = "zipvoice_dialog", input = Dialogue, voice = "alice+bob", prompt_text = "[S1] a [S2] b [S1] c" }));
+
+        // Registration: a two-speaker transcription follows the dialog rules too.
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent("trio"), "name" },
+            { new StringContent("[S1] One. [S2] Two. [S3] Three."), "transcription" },
+            { new ByteArrayContent(TestAudio.SineWav(1)) { Headers = { ContentType = new MediaTypeHeaderValue("audio/wav") } }, "audio_file", "voice.wav" },
+        };
+        Assert.Equal("too_many_speakers", await ErrorCode(await _client.PostAsync("/v1/zipvoice/voices/register", form)));
     }
 
     public static TheoryData<string, bool> Formats()
