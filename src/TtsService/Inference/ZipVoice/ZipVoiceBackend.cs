@@ -188,7 +188,7 @@ public sealed partial class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
             catch (FileNotFoundException) when (ZipVoiceVariant.IsDialogName(model))
             {
                 return (null, $"{model} is not installed: k2-fsa/ZipVoice publishes only its PyTorch checkpoint. Export it with tools/export " +
-                              $"(models/download.sh --dialog does both) into {ZipVoiceVariant.CandidateDirectories(_modelsDir, model)[0]}: text_encoder.onnx, fm_decoder.onnx, tokens.txt.");
+                              $"(models/download.sh dialog does both) into {ZipVoiceVariant.CandidateDirectories(_modelsDir, model)[0]}: text_encoder.onnx, fm_decoder.onnx, tokens.txt.");
             }
             var variant = ZipVoiceVariant.Load(model, files, _sessions, _phonemizer,
                 path => _vocoders.GetOrAdd(path, p => new VocosVocoder(p, _sessions)), _logger);
