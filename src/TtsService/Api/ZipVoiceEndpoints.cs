@@ -142,7 +142,7 @@ public static class ZipVoiceEndpoints
     }
 
     private static ZipVoiceInfo ToInfo(StoredVoice voice) => new(voice.Name, voice.Transcription,
-        new ZipVoiceAudioInfo(voice.Duration, voice.SampleRate, 1, voice.Samples, Path.GetExtension(voice.AudioFile)));
+        new ZipVoiceAudioInfo(voice.Duration, voice.SampleRate, voice.Channels, voice.Samples, Path.GetExtension(voice.AudioFile)));
 
     private static SpeechRequest FromForm(IFormCollection form) => new()
     {

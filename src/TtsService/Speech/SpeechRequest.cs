@@ -26,7 +26,7 @@ public sealed record SpeechRequest : IValidatedRequest
     [Description("The text to speak (at most max_input_chars characters).")]
     public string? Input { get; init; }
     /// <summary>A name or mix; also OpenAI's custom-voice object <c>{"id": ...}</c> or a list of names to mix.</summary>
-    [Description("Kokoro: a voice name or mix (af_bella+af_sky, af_bella(2)+af_sky(1)). ZipVoice: a registered voice name, url+<address>, base64+<data>. zipvoice_dialog(_stereo): two registered voices (\"alice+bob\" or [\"alice\", \"bob\"], [S1] then [S2]), or one prompt of both speakers whose transcription marks the turns ([S1] … [S2] …; mono model only).")]
+    [Description("Kokoro: a voice name or mix (af_bella+af_sky, af_bella(2)+af_sky(1)). ZipVoice: a registered voice name, url+<address>, base64+<data>. zipvoice_dialog(_stereo): two registered voices (\"alice+bob\" or [\"alice\", \"bob\"], [S1] then [S2]), or one recording of both speakers whose transcription marks the turns ([S1] … [S2] …; for zipvoice_dialog_stereo a two-channel recording, one speaker per channel).")]
     [JsonConverter(typeof(VoiceSpecConverter))]
     public string? Voice { get; init; }
     [Description("Audio format of the response.")]

@@ -117,6 +117,29 @@ public sealed class DialogBackendTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task Stereo_takes_a_two_channel_merged_prompt()
+    {
+        SkipWithoutEspeak();
+        DialogStandin.Write(_models.ModelsDir, DialogStandin.Stereo);
+        using var backend = Backend(DialogStandin.Stereo);
+        var left = Tone("", "l", 300).Samples;
+        var right = Tone("", "r", 500).Samples;
+        var prompt = new VoicePrompt(left.Zip(right, (l, r) => (l + r) / 2).ToArray(), "[S1] Hello there. [S2] Nice day.", "voice:ab:1")
+            { Stereo = left.Zip(right, (l, r) => new[] { l, r }).SelectMany(p => p).ToArray() };
+        var chunks = await Speak(backend, new ZipVoiceRequest("zipvoice_dialog_stereo", "[S1] Hi. [S2] Hello!", prompt, Seed: 1));
+        Assert.All(chunks, c => Assert.Equal(2, c.Channels));
+        var audio = chunks.SelectMany(c => c.Samples).ToArray();
+        // Both channels carry a 0.05 tone for 1 s, then 0.2 s of appended silence: RMS over both channels.
+        var gain = 0.05 / Math.Sqrt(2) * Math.Sqrt(24000.0 / (24000 + 4798)) / 0.1;
+        Assert.True(audio.Length > 4000);
+        for (var n = 0; n < audio.Length / 2; n += 7)
+        {
+            Assert.Equal(gain * VocosStandin.Expected(n, 4, 3), audio[2 * n], 3);
+            Assert.Equal(gain * VocosStandin.Expected(n, 4 * DialogStandin.RightScale, 3 * DialogStandin.RightScale), audio[2 * n + 1], 3);
+        }
+    }
+
+    [SkippableFact]
     public void Stereo_refuses_a_mono_merged_prompt()
     {
         SkipWithoutEspeak();
@@ -124,7 +147,7 @@ public sealed class DialogBackendTests : IDisposable
         using var backend = Backend(DialogStandin.Stereo);
         var e = Assert.Throws<InvalidRequestException>(() => backend.SynthesizeAsync(
             new ZipVoiceRequest("zipvoice_dialog_stereo", "[S1] Hi. [S2] Hello.", Tone("[S1] Hello there. [S2] Nice day.", "voice:ab:1")), CancellationToken.None));
-        Assert.Equal("stereo_needs_two_voices", e.Code);
+        Assert.Equal("stereo_prompt_is_mono", e.Code);
     }
 
     [Fact]

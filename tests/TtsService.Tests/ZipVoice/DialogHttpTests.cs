@@ -135,6 +135,37 @@ public sealed class DialogHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task A_two_channel_recording_is_a_merged_prompt_for_stereo()
+    {
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent("duo2"), "name" },
+            { new StringContent("[S1] Hello there. [S2] Hi, nice to meet you."), "transcription" },
+            { new ByteArrayContent(TestAudio.SineWav(1.5, 44100, 2)) { Headers = { ContentType = new MediaTypeHeaderValue("audio/wav") } }, "audio_file", "duo.wav" },
+        };
+        Assert.Equal(HttpStatusCode.Created, (await _client.PostAsync("/v1/zipvoice/voices/register", form)).StatusCode);
+        var info = await _client.GetFromJsonAsync<JsonElement>("/v1/zipvoice/voices/duo2");
+        Assert.Equal(2, info.GetProperty("audio_info").GetProperty("channels").GetInt32());
+
+        foreach (var (model, channels) in new[] { ("zipvoice_dialog_stereo", 2), ("zipvoice_dialog", 1) })
+        {
+            var response = await _client.PostAsJsonAsync("/v1/zipvoice/audio/speech",
+                new { model, input = Dialogue, voice = "duo2", response_format = "wav", stream = false });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(channels, Ffmpeg.Probe(await response.Content.ReadAsByteArrayAsync()).Channels);
+        }
+
+        // Inline: a two-channel base64 prompt.
+        var inline = await _client.PostAsJsonAsync("/v1/zipvoice/audio/speech", new
+        {
+            model = "zipvoice_dialog_stereo", input = Dialogue, response_format = "flac", stream = true,
+            voice = "base64+" + Convert.ToBase64String(TestAudio.SineWav(1.2, 24000, 2)), prompt_text = "[S1] Hello there. [S2] Hi.",
+        });
+        Assert.Equal(HttpStatusCode.OK, inline.StatusCode);
+        Assert.Equal(2, Ffmpeg.Probe(await inline.Content.ReadAsByteArrayAsync()).Channels);
+    }
+
+    [Fact]
     public async Task Dialog_mistakes_are_clear_400s()
     {
         await RegisterPair();
@@ -148,7 +179,7 @@ public sealed class DialogHttpTests : IDisposable
         Assert.Equal("dialog_voice_is_two_speakers", await Code(new { model = "zipvoice_dialog", input = Dialogue, voice = "duo+bob" }));
         Assert.Equal("dialog_needs_dialog_model", await Code(new { model = "zipvoice", input = "Hi there.", voice = "alice+bob" }));
         Assert.Equal("dialog_needs_dialog_model", await Code(new { model = "zipvoice", input = Dialogue, voice = "alice" }));
-        Assert.Equal("stereo_needs_two_voices", await Code(new { model = "zipvoice_dialog_stereo", input = Dialogue, voice = "duo" }));
+        Assert.Equal("stereo_prompt_is_mono", await Code(new { model = "zipvoice_dialog_stereo", input = Dialogue, voice = "duo" }));
         Assert.Equal("invalid_dialog_prompt_text", await Code(new { model = "zipvoice_dialog", input = Dialogue, voice = "alice+bob", prompt_text = "[S1] a [S2] b [S1] c" }));
 
         // Registration: a two-speaker transcription follows the dialog rules too.

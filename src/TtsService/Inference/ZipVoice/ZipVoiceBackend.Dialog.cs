@@ -80,17 +80,18 @@ public sealed partial class ZipVoiceBackend
     }
 
     /// <summary>
-    /// generate_sentence_stereo's prompt: two mono recordings placed one after the other, the first speaker's in the
-    /// left channel and the second's in the right, the other channel silent meanwhile. Upstream takes that silence
-    /// from assets/silence.wav (a recording of room tone); this takes digital silence. A merged prompt must be a
-    /// two-channel recording, which the service's prompts are not (they are stored and decoded as mono): 400.
+    /// generate_sentence_stereo's prompt. Merged: one two-channel recording, a speaker per channel (a mono one is a
+    /// 400). Split: two two-channel recordings one after the other; else two recordings placed one after the other,
+    /// the first speaker's (down-mixed) in the left channel and the second's in the right, the other channel silent
+    /// meanwhile. Upstream takes that silence from assets/silence.wav (a recording of room tone); this takes digital silence.
     /// </summary>
     private static float[] StereoPrompt(VoicePrompt first, VoicePrompt? second)
     {
         if (second is null)
-            throw new InvalidRequestException(
-                "zipvoice_dialog_stereo needs each speaker in their own channel: give two voices (\"alice+bob\" or [\"alice\", \"bob\"]); " +
-                "a single merged prompt would have to be a two-channel recording, and prompts here are mono.", "voice", "stereo_needs_two_voices");
+            return first.Stereo ?? throw new InvalidRequestException(
+                "zipvoice_dialog_stereo needs each speaker in their own channel: give a two-channel recording (one speaker per channel) " +
+                "whose transcription marks the turns, or two voices (\"alice+bob\" or [\"alice\", \"bob\"]). This prompt is mono.", "voice", "stereo_prompt_is_mono");
+        if (first.Stereo is { } a && second.Stereo is { } b) return [.. a, .. b];
         var left = new float[first.Samples.Length + second.Samples.Length];
         var right = new float[left.Length];
         first.Samples.CopyTo(left, 0);
