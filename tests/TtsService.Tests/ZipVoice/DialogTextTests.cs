@@ -18,6 +18,7 @@ public sealed class DialogTextTests
     [InlineData("Plain text.", "dialog_must_start_with_s1")]
     [InlineData("[S1] Hi. [S2] Hello. [S3] Me too.", "too_many_speakers")]
     [InlineData("[S1] Hi. [s3] hey.", "too_many_speakers")]
+    [InlineData("[S1] Hi. [s2] hey.", "invalid_speaker_mark")]
     public void Other_dialogues_are_400_with_a_code(string text, string code)
     {
         var e = Assert.Throws<InvalidRequestException>(() => DialogText.Validate(text, "input"));

@@ -45,6 +45,9 @@ public static partial class DialogText
         foreach (Match m in AnySpeakerMark().Matches(text))
         {
             if (m.Value is Speaker1 or Speaker2) continue;
+            if (m.Groups[1].Value is "1" or "2")
+                throw new InvalidRequestException(
+                    $"{param} has the speaker mark {m.Value}; the marks are upper case: [S1] and [S2].", param, "invalid_speaker_mark");
             throw new InvalidRequestException(
                 $"{param} names speaker {m.Value}; ZipVoice-Dialog speaks two speakers only, marked [S1] and [S2].", param, "too_many_speakers");
         }
