@@ -150,7 +150,9 @@ sealed class ServiceProcess : IAsyncDisposable
             bytes.Write(buffer, 0, n);
         }
         var wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var audio = format == "pcm" ? bytes.Length / 2 / 24000.0 : Mp3.Seconds(bytes.ToArray());
+        // zipvoice_dialog_stereo's pcm is interleaved L/R: two samples per 1/24000 s.
+        var channels = model.Name == "zipvoice_dialog_stereo" ? 2 : 1;
+        var audio = format == "pcm" ? bytes.Length / 2 / 24000.0 / channels : Mp3.Seconds(bytes.ToArray());
         if (audio <= 0) throw new InvalidDataException($"{model.Label}: no audio in the response");
         return new Request(wall, first ?? wall, audio);
     }
