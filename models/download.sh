@@ -4,6 +4,11 @@
 # is still missing, so callers can warn; the service itself starts either way.
 #   models/download.sh            Kokoro + ZipVoice (distill) + Vocos
 #   models/download.sh kokoro     only Kokoro
+#   models/download.sh dialog [ZIPVOICE_SRC]
+#                                 ZipVoice-Dialog and -Dialog-Stereo: k2-fsa publishes only PyTorch checkpoints,
+#                                 so this fetches them into checkpoints/ and exports them with tools/export
+#                                 (Debian python3-torch + python3-onnx, installed by apt-get; ~4 min per model).
+#                                 ZIPVOICE_SRC: a k2-fsa/ZipVoice checkout or git dir (default: cloned here).
 set -uo pipefail
 cd "$(dirname "$0")"
 only="${1:-all}"
@@ -32,8 +37,21 @@ ZIPVOICE=(
   "zipvoice/tokens.txt|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice/tokens.txt|"
   "vocos/vocos_24khz.onnx|https://github.com/k2-fsa/sherpa-onnx/releases/download/vocoder-models/vocos_24khz.onnx|"
 )
+# The dialog checkpoints (huggingface k2-fsa/ZipVoice, the files infer_zipvoice_dialog.py downloads). No
+# independently verified checksums are known for them: their hashes are recorded in checksums.local.
+DIALOG=(
+  "checkpoints/zipvoice_dialog/model.pt|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice_dialog/model.pt|"
+  "checkpoints/zipvoice_dialog/model.json|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice_dialog/model.json|"
+  "checkpoints/zipvoice_dialog/tokens.txt|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice_dialog/tokens.txt|"
+  "checkpoints/zipvoice_dialog_stereo/model.pt|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice_dialog_stereo/model.pt|"
+  "checkpoints/zipvoice_dialog_stereo/model.json|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice_dialog_stereo/model.json|"
+  "checkpoints/zipvoice_dialog_stereo/tokens.txt|https://huggingface.co/k2-fsa/ZipVoice/resolve/main/zipvoice_dialog_stereo/tokens.txt|"
+)
+# The upstream commit tools/export was written and tested against.
+ZIPVOICE_COMMIT=2f7326fbfe999a3ad179e3f1af82a424d4a62819
 case "$only" in
   kokoro) files=("${KOKORO[@]}") ;;
+  dialog) files=("${DIALOG[@]}") ;;
   zipvoice) files=("${ZIPVOICE[@]}") ;;
   *) files=("${KOKORO[@]}" "${ZIPVOICE[@]}") ;;
 esac
@@ -59,4 +77,16 @@ for entry in "${files[@]}"; do
   [ -z "$want" ] && echo "$got  $name" >> checksums.local && echo "download: $name has no pinned checksum; recorded sha256 $got in models/checksums.local"
   mv "$name.part" "$name"
 done
+if [ "$only" = dialog ] && [ $failed = 0 ]; then
+  src="${2:-}"
+  if [ -z "$src" ]; then
+    src=checkpoints/ZipVoice-src
+    if [ ! -d "$src/.git" ]; then
+      git clone --quiet https://github.com/k2-fsa/ZipVoice.git "$src" || { echo "download: cannot clone k2-fsa/ZipVoice; pass a checkout as the second argument" >&2; exit 1; }
+    fi
+    git -C "$src" checkout --quiet "$ZIPVOICE_COMMIT" || { echo "download: commit $ZIPVOICE_COMMIT not found in $src" >&2; exit 1; }
+  fi
+  # Exports into models/zipvoice/zipvoice_dialog{,_stereo}/, where the service looks for them.
+  bash ../tools/export/make.sh "$src" checkpoints zipvoice || failed=1
+fi
 exit $failed

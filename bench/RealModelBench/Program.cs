@@ -9,6 +9,9 @@ using RealModelBench;
 //   dotnet run -c Release --project bench/RealModelBench -- --models /tmp/realshape/models
 //   quick check: ... --only kokoro,distill --threads 1 --concurrency 1 --runs 1 --steps 1 --no-default
 //   like a voice agent (issue 22): ... --agent 3 --only kokoro,distill --threads 1 --no-peers
+// ZipVoice-Dialog rows (no peer: none runs it) when the folder also holds tools/export's zipvoice_dialog/ and/or
+// zipvoice_dialog_stereo/: the same text as two turns; mono uses the same 3 s prompt as a merged two-speaker
+// voice, stereo that prompt as both speakers (split prompts: 6 s of prompt, in two channels).
 // A full run is ~20+ minutes on 2 cores (ZipVoice 16 steps is ~75 s a request at 1 thread).
 var options = Options.Parse(args);
 var repoRoot = FindRepoRoot();
@@ -105,7 +108,7 @@ try
             foreach (var concurrency in options.Concurrency)
             {
                 Measured? peer = null;
-                if (peers is not null && !peerCache.TryGetValue((model.Name, peerThreads, concurrency), out peer))
+                if (peers is not null && !model.IsDialog && !peerCache.TryGetValue((model.Name, peerThreads, concurrency), out peer))
                 {
                     Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] peer, {model.Label}, {peerThreads} threads x{concurrency}");
                     peer = model.IsZipVoice
@@ -169,11 +172,21 @@ sealed record Row(BenchModel Model, string Threads, int Concurrency, Measured Se
 sealed record BenchModel(string Key, string Name, int Steps)
 {
     public bool IsZipVoice => Name != "kokoro";
-    public string Label => IsZipVoice ? $"{(Name == "zipvoice" ? "ZipVoice" : "Distill")} ({Steps} steps)" : "Kokoro";
+    /// <summary>ZipVoice-Dialog (tools/export's graphs): no peer runs it; spoken as two turns of the same text.</summary>
+    public bool IsDialog => Name.StartsWith("zipvoice_dialog", StringComparison.Ordinal);
+    public string Label => Name switch
+    {
+        "kokoro" => "Kokoro",
+        "zipvoice" => $"ZipVoice ({Steps} steps)",
+        "zipvoice_distill" => $"Distill ({Steps} steps)",
+        "zipvoice_dialog" => $"Dialog ({Steps} steps)",
+        _ => $"Dialog stereo ({Steps} steps)",
+    };
     public bool IsIn(RealModelAssets.Layout layout) => IsZipVoice ? layout.Variants.Contains(Name) : layout.KokoroModel is not null;
 
     public static IEnumerable<BenchModel> All(int? steps) =>
-        [new("kokoro", "kokoro", 0), new("zipvoice", "zipvoice", steps ?? 16), new("distill", "zipvoice_distill", steps ?? 8)];
+        [new("kokoro", "kokoro", 0), new("zipvoice", "zipvoice", steps ?? 16), new("distill", "zipvoice_distill", steps ?? 8),
+         new("dialog", "zipvoice_dialog", steps ?? 16), new("dialog_stereo", "zipvoice_dialog_stereo", steps ?? 16)];
 }
 
 /// <summary>Per-request wall, first-audio and audio seconds, and each round's wall time (a round = that many requests at once).</summary>
@@ -241,12 +254,13 @@ sealed record Options(string Models, string? SharedKokoro, HashSet<string>? Only
         }
         int[] Ints(string name, string fallback) => (Get(name) ?? fallback).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var models = Get("models") ?? throw new ArgumentException(
-            "usage: RealModelBench --models DIR [--shared-kokoro DIR] [--only kokoro,zipvoice,distill] [--threads 1,2] [--concurrency 1,2] " +
+            "usage: RealModelBench --models DIR [--shared-kokoro DIR] [--only kokoro,zipvoice,distill,dialog,dialog_stereo] [--threads 1,2] [--concurrency 1,2] " +
             "[--runs 2] [--steps N] [--no-default] [--no-peers] [--node-modules DIR] [--kokoro-format mp3|pcm] [--dll PATH] [--keep] " +
             "[--config \"LABEL=--setting value ...\"]... (--threads none: only the default and --config rows) [--soak N: memory over N requests, first configuration] [--agent N: text streamed in at 30 tokens/s over the WebSocket, N runs per cell]");
         var only = Get("only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(k => k == "zipvoice_distill" ? "distill" : k).ToHashSet();
-        if (only?.Except(["kokoro", "zipvoice", "distill"]).FirstOrDefault() is { } unknown) throw new ArgumentException($"--only: unknown model '{unknown}' (kokoro, zipvoice, distill)");
+        if (only?.Except(["kokoro", "zipvoice", "distill", "dialog", "dialog_stereo"]).FirstOrDefault() is { } unknown)
+            throw new ArgumentException($"--only: unknown model '{unknown}' (kokoro, zipvoice, distill, dialog, dialog_stereo)");
         var threads = Get("threads") == "none" ? [] : Ints("threads", "1,2");
         var concurrency = Ints("concurrency", "1,2");
         var runs = int.Parse(Get("runs") ?? "2", CultureInfo.InvariantCulture);

@@ -13,7 +13,7 @@ public static class RealModelAssets
 {
     public const string PromptText = "The weather was calm and the lake was quiet today.";
     public const double PromptSeconds = 3.0;
-    public static readonly string[] ZipVoiceVariants = ["zipvoice", "zipvoice_distill"];
+    public static readonly string[] ZipVoiceVariants = ["zipvoice", "zipvoice_distill", "zipvoice_dialog", "zipvoice_dialog_stereo"];
 
     /// <summary>The service's models folder and where each backend's files are.</summary>
     /// <param name="ServiceDir">models_dir for the service.</param>

@@ -82,6 +82,25 @@ sealed class ServiceProcess : IAsyncDisposable
         };
         using var response = await _http.PostAsync("/v1/zipvoice/voices/register", form);
         await EnsureOk(response);
+        // The same recording as a merged two-speaker prompt for zipvoice_dialog: its transcription in two turns.
+        using var dialogForm = new MultipartFormDataContent
+        {
+            { new StringContent(DialogVoice), "name" },
+            { new StringContent(AsTurns(RealModelAssets.PromptText)), "transcription" },
+            { new StringContent("true"), "overwrite" },
+            { new ByteArrayContent(promptWav), "audio_file", "prompt.wav" },
+        };
+        using var dialogResponse = await _http.PostAsync("/v1/zipvoice/voices/register", dialogForm);
+        await EnsureOk(dialogResponse);
+    }
+
+    private const string DialogVoice = PromptVoice + "_dialog";
+
+    /// <summary>The text as two dialogue turns, split at the middle word: "[S1] first half [S2] second half".</summary>
+    public static string AsTurns(string text)
+    {
+        var words = text.Split(' ');
+        return $"[S1] {string.Join(' ', words[..(words.Length / 2)])} [S2] {string.Join(' ', words[(words.Length / 2)..])}";
     }
 
     /// <summary>The Kokoro token ids the service gives the model for <paramref name="text"/> (without the two pads).</summary>
@@ -108,8 +127,8 @@ sealed class ServiceProcess : IAsyncDisposable
         var body = new Dictionary<string, object>
         {
             ["model"] = model.Name,
-            ["input"] = text ?? Texts.Text,
-            ["voice"] = model.IsZipVoice ? PromptVoice : "af_heart",
+            ["input"] = model.IsDialog ? AsTurns(text ?? Texts.Text) : text ?? Texts.Text,
+            ["voice"] = !model.IsZipVoice ? "af_heart" : model.Name == "zipvoice_dialog_stereo" ? $"{PromptVoice}+{PromptVoice}" : model.IsDialog ? DialogVoice : PromptVoice,
             ["response_format"] = format,
             ["stream"] = true,
         };
@@ -134,7 +153,9 @@ sealed class ServiceProcess : IAsyncDisposable
             bytes.Write(buffer, 0, n);
         }
         var wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var audio = format == "pcm" ? bytes.Length / 2 / 24000.0 : Mp3.Seconds(bytes.ToArray());
+        // zipvoice_dialog_stereo's pcm is interleaved L/R: two samples per 1/24000 s.
+        var channels = model.Name == "zipvoice_dialog_stereo" ? 2 : 1;
+        var audio = format == "pcm" ? bytes.Length / 2 / 24000.0 / channels : Mp3.Seconds(bytes.ToArray());
         if (audio <= 0) throw new InvalidDataException($"{model.Label}: no audio in the response");
         return new Request(wall, first ?? wall, audio);
     }

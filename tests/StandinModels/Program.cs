@@ -12,4 +12,6 @@ Console.WriteLine($"Kokoro stand-in written to {kokoro}");
 Console.WriteLine($"Vocos stand-in written to {VocosStandin.Write(args[0])}");
 foreach (var variant in new[] { "zipvoice", "zipvoice_distill" })
     Console.WriteLine($"ZipVoice stand-in written to {ZipVoiceStandin.Write(args[0], variant)}");
+foreach (var variant in new[] { DialogStandin.Mono, DialogStandin.Stereo })
+    Console.WriteLine($"ZipVoice-Dialog stand-in written to {DialogStandin.Write(args[0], variant)}");
 return 0;

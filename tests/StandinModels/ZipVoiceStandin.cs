@@ -97,7 +97,9 @@ public static class ZipVoiceStandin
     /// <param name="scalarRank">0 as the ZipVoice export declares its scalars, 1 for shape [1].</param>
     /// <param name="rename">Replace an input's name (load-error tests).</param>
     /// <param name="retype">Give <c>speed</c> another element type (load-error tests).</param>
-    public static void WriteTextEncoder(string path, int scalarRank, bool withMetadata = true, (string From, string To)? rename = null, DT? retype = null)
+    /// <param name="extraMetadata">More metadata entries (the dialog exports' model_name, num_channels, speaker ids).</param>
+    public static void WriteTextEncoder(string path, int scalarRank, bool withMetadata = true, (string From, string To)? rename = null, DT? retype = null,
+        IEnumerable<(string Key, string Value)>? extraMetadata = null)
     {
         string Name(string n) => rename is { } r && r.From == n ? r.To : n;
         object[] scalar = scalarRank == 0 ? [] : [1];
@@ -106,6 +108,7 @@ public static class ZipVoiceStandin
          .Input(Name("prompt_features_len"), DT.Int64, scalar).Input(Name("speed"), retype ?? DT.Float, scalar);
         if (withMetadata) g.Metadata("version", "1").Metadata("model_author", "k2-fsa").Metadata("comment", "ZipVoice text encoder (stand-in)")
                            .Metadata("use_espeak", "1").Metadata("use_pinyin", "1");
+        foreach (var (key, value) in extraMetadata ?? []) g.Metadata(key, value);
 
         var one = g.ConstInt([1], [1]);
         var t = g.Cast(g.Dim(Name("tokens"), 1), DT.Float);
@@ -121,7 +124,7 @@ public static class ZipVoiceStandin
     }
 
     public static void WriteDecoder(string path, int scalarRank, ZipVoiceVelocity velocity, bool withMetadata = true,
-        (string From, string To)? rename = null, DT? retypeT = null)
+        (string From, string To)? rename = null, DT? retypeT = null, IEnumerable<(string Key, string Value)>? extraMetadata = null)
     {
         string Name(string n) => rename is { } r && r.From == n ? r.To : n;
         object[] scalar = scalarRank == 0 ? [] : [1];
@@ -132,6 +135,7 @@ public static class ZipVoiceStandin
         if (withMetadata) g.Metadata("version", "1").Metadata("model_author", "k2-fsa").Metadata("comment", "ZipVoice decoder (stand-in)")
                            .Metadata("feat_dim", FeatDim.ToString()).Metadata("sample_rate", "24000").Metadata("n_fft", "1024")
                            .Metadata("hop_length", "256").Metadata("window_length", "1024").Metadata("num_mels", "100");
+        foreach (var (key, value) in extraMetadata ?? []) g.Metadata(key, value);
         var tIn = retypeT is null ? Name("t") : g.Cast(Name("t"), DT.Float);
         if (velocity == ZipVoiceVelocity.Affine)
         {

@@ -47,7 +47,7 @@ public static class ZipVoiceEndpoints
         zipvoice.MapPost("/voices/register", RegisterAsync)
             .WithBodyLimit(BodySizeLimits.UploadBody(settings))
             .WithName("RegisterZipVoiceVoice")
-            .WithSummary("Register a voice (multipart: name, transcription, audio_file, optional overwrite)")
+            .WithSummary("Register a voice (multipart: name, transcription, audio_file, optional overwrite); a two-speaker recording for the dialog models has a [S1] … [S2] … transcription")
             .Accepts<RegisterVoiceForm>("multipart/form-data")
             .ProducesErrors(400, 409, 415, 422);
 
@@ -112,6 +112,8 @@ public static class ZipVoiceEndpoints
         var transcription = form["transcription"].ToString();
         if (string.IsNullOrWhiteSpace(transcription))
             throw new InvalidRequestException("transcription is required: the exact words spoken in audio_file.", "transcription", "empty_transcription");
+        // A two-speaker recording for the dialog models: its transcription marks the turns as a dialog input does.
+        if (Inference.ZipVoice.Dialog.DialogText.HasSpeakerMarks(transcription)) Inference.ZipVoice.Dialog.DialogText.Validate(transcription, "transcription");
         var overwrite = ParseBool(form, "overwrite") ?? false;
         var file = form.Files.GetFile("audio_file");
         if (file is null || file.Length == 0)
@@ -125,7 +127,7 @@ public static class ZipVoiceEndpoints
     }
 
     private static ZipVoiceInfo ToInfo(StoredVoice voice) => new(voice.Name, voice.Transcription,
-        new ZipVoiceAudioInfo(voice.Duration, voice.SampleRate, 1, voice.Samples, Path.GetExtension(voice.AudioFile)));
+        new ZipVoiceAudioInfo(voice.Duration, voice.SampleRate, voice.Channels, voice.Samples, Path.GetExtension(voice.AudioFile)));
 
     private static string? Text(IFormCollection form, string key) =>
         form.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value.ToString()) ? value.ToString() : null;

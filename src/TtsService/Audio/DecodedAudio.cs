@@ -8,6 +8,9 @@ namespace TtsService.Audio;
 /// <param name="SourceChannels">Channels of the original file (down-mixed here).</param>
 public sealed record DecodedAudio(float[] Samples, int SampleRate, string SourceFormat, int SourceSampleRate, int SourceChannels)
 {
+    /// <summary>A two-channel source's channels kept apart: interleaved L/R at <see cref="SampleRate"/> (zipvoice_dialog_stereo's merged prompts); else null.</summary>
+    public float[]? Stereo { get; init; }
+
     public double DurationSeconds => (double)Samples.Length / SampleRate;
 }
 

@@ -58,7 +58,33 @@ public sealed class PromptAudioDecoder
             // for untrusted input every one of them means "this file is broken", never a server fault.
             throw DecodeBudget.Corrupt(format ?? "audio", $"{e.GetType().Name}: {e.Message}");
         }
-        return new DecodedAudio(Finish(raw), TargetSampleRate, raw.Format, raw.SourceSampleRate ?? raw.SampleRate, raw.Channels);
+        return new DecodedAudio(Finish(raw), TargetSampleRate, raw.Format, raw.SourceSampleRate ?? raw.SampleRate, raw.Channels)
+        {
+            Stereo = raw.Channels == 2 ? FinishStereo(raw) : null,
+        };
+    }
+
+    /// <summary>Each channel of a two-channel source resampled to 24 kHz and clamped as <see cref="Finish"/> does, interleaved again.</summary>
+    private float[] FinishStereo(RawAudio raw)
+    {
+        var channels = new float[2][];
+        for (var c = 0; c < 2; c++)
+        {
+            var samples = new float[raw.Frames];
+            for (var i = 0; i < raw.Frames; i++) samples[i] = raw.Interleaved[2 * i + c];
+            var output = raw.SampleRate == TargetSampleRate ? samples : _resampler.Resample(samples, raw.SampleRate, TargetSampleRate);
+            for (var i = 0; i < output.Length; i++)
+                output[i] = float.IsFinite(output[i]) ? Math.Clamp(output[i], -1f, 1f) : 0f;
+            channels[c] = output;
+        }
+        var frames = Math.Min(channels[0].Length, channels[1].Length);
+        var interleaved = new float[2 * frames];
+        for (var i = 0; i < frames; i++)
+        {
+            interleaved[2 * i] = channels[0][i];
+            interleaved[2 * i + 1] = channels[1][i];
+        }
+        return interleaved;
     }
 
     /// <summary>Down-mixes to mono (channel average) and resamples to 24 kHz.</summary>

@@ -32,7 +32,7 @@ public sealed partial record SpeechRequest : IValidatedRequest
     [Required, ErrorCode("empty_input")]
     public string? Input { get; init; }
     /// <summary>A name or mix; also OpenAI's custom-voice object <c>{"id": ...}</c> or a list of names to mix.</summary>
-    [Description("Kokoro: a voice name or mix (af_bella+af_sky, af_bella(2)+af_sky(1)). ZipVoice: a registered voice name, url+<address>, base64+<data>.")]
+    [Description("Kokoro: a voice name or mix (af_bella+af_sky, af_bella(2)+af_sky(1)). ZipVoice: a registered voice name, url+<address>, base64+<data>. zipvoice_dialog(_stereo): two registered voices (\"alice+bob\" or [\"alice\", \"bob\"], [S1] then [S2]), or one recording of both speakers whose transcription marks the turns ([S1] … [S2] …; for zipvoice_dialog_stereo a two-channel recording, one speaker per channel).")]
     [JsonConverter(typeof(VoiceSpecConverter))]
     public string? Voice { get; init; }
     [Description("Audio format of the response.")]
@@ -66,7 +66,7 @@ public sealed partial record SpeechRequest : IValidatedRequest
     [JsonIgnore] public bool IsStreamed => (Stream ?? true) || IsSse;
 
     // ZipVoice fields (used when model is zipvoice*).
-    [Description("ZipVoice: the transcript of the prompt audio (needed with url+, base64+ and file prompts).")]
+    [Description("ZipVoice: the transcript of the prompt audio (needed with url+, base64+ and file prompts). Dialog models: [S1] first speaker's words [S2] second speaker's words.")]
     public string? PromptText { get; init; }
     [Description("ZipVoice: flow-matching steps (default: zipvoice_num_steps, else 16 for zipvoice and 8 for zipvoice_distill).")]
     [Range(SpeechLimits.MinNumSteps, SpeechLimits.MaxNumSteps)]

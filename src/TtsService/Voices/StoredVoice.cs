@@ -9,7 +9,7 @@ public sealed record StoredVoice
     public required string Name { get; init; }
     public required string Transcription { get; init; }
     public required string Version { get; init; }
-    /// <summary>File name of the 24 kHz mono 16-bit WAV inside the voice's directory.</summary>
+    /// <summary>File name of the 24 kHz 16-bit WAV inside the voice's directory (mono, or stereo for a two-channel recording).</summary>
     public required string AudioFile { get; init; }
     public required int SampleRate { get; init; }
     public required int Samples { get; init; }
@@ -18,6 +18,8 @@ public sealed record StoredVoice
     public required int OriginalSampleRate { get; init; }
     public required int OriginalChannels { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Channels of the stored WAV: 2 when the recording had two (kept apart for zipvoice_dialog_stereo's merged prompts), else 1.</summary>
+    public int Channels { get; init; } = 1;
 
     /// <summary>Full path of the audio; set when loaded, not stored.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using TtsService.Audio;
 using TtsService.Configuration;
 using TtsService.Errors;
 
@@ -38,18 +39,17 @@ public sealed class VoicePromptResolver(
     private VoicePrompt FromRegistered(string name, string? text)
     {
         var stored = store.Get(name, Param);
-        if (!cache.TryGet<float[]>(stored.CacheKey, out var samples))
+        if (Cached(stored.CacheKey, text ?? stored.Transcription) is { } hit) return hit;
+        DecodedAudio decoded;
+        try { decoded = store.LoadAudio(stored, audio.Decoder); }
+        catch (UnprocessableException e) when (e.Code == "voice_unreadable" && store.Get(name, Param).Version != stored.Version)
         {
-            try { samples = store.LoadSamples(stored, audio.Decoder); }
-            catch (UnprocessableException e) when (e.Code == "voice_unreadable" && store.Get(name, Param).Version != stored.Version)
-            {
-                // Overwritten while we read it: its old audio is gone, the new one is in place.
-                stored = store.Get(name, Param);
-                samples = store.LoadSamples(stored, audio.Decoder);
-            }
-            cache.Set(stored.CacheKey, samples, SizeOf(samples));
+            // Overwritten while we read it: its old audio is gone, the new one is in place.
+            stored = store.Get(name, Param);
+            decoded = store.LoadAudio(stored, audio.Decoder);
         }
-        return new VoicePrompt(samples, text ?? stored.Transcription, stored.CacheKey);
+        Remember(stored.CacheKey, decoded);
+        return new VoicePrompt(decoded.Samples, text ?? stored.Transcription, stored.CacheKey) { Stereo = decoded.Stereo };
     }
 
     private async Task<VoicePrompt> FromUrlAsync(string raw, string text, CancellationToken cancellationToken)
@@ -60,11 +60,11 @@ public sealed class VoicePromptResolver(
             throw new InvalidRequestException("The text after url+ is not an absolute URL.", Param, "invalid_url");
         PromptDownloader.CheckUrl(url);
         var key = "url:" + Hash(Encoding.UTF8.GetBytes(url.AbsoluteUri));
-        if (cache.TryGet<float[]>(key, out var cached)) return new VoicePrompt(cached, text, key);
+        if (Cached(key, text) is { } hit) return hit;
         var bytes = await downloader.DownloadAsync(url, cancellationToken);
-        var samples = audio.Decode(bytes, bytes.Length, Param).Samples;
-        cache.Set(key, samples, SizeOf(samples));
-        return new VoicePrompt(samples, text, key);
+        var decoded = audio.Decode(bytes, bytes.Length, Param);
+        Remember(key, decoded);
+        return new VoicePrompt(decoded.Samples, text, key) { Stereo = decoded.Stereo };
     }
 
     private VoicePrompt FromBase64(string payload, string text)
@@ -85,10 +85,10 @@ public sealed class VoicePromptResolver(
             throw new PayloadTooLargeException($"The base64 prompt decodes to more than max_upload_size_mb ({settings.MaxUploadSizeMb:0.##} MB).", Param, "prompt_too_large");
         var bytes = DecodeBase64(payload);
         var key = "base64:" + Hash(bytes);
-        if (cache.TryGet<float[]>(key, out var cached)) return new VoicePrompt(cached, text, key);
-        var samples = audio.Decode(bytes, maxBytes, Param).Samples;
-        cache.Set(key, samples, SizeOf(samples));
-        return new VoicePrompt(samples, text, key);
+        if (Cached(key, text) is { } hit) return hit;
+        var decoded = audio.Decode(bytes, maxBytes, Param);
+        Remember(key, decoded);
+        return new VoicePrompt(decoded.Samples, text, key) { Stereo = decoded.Stereo };
     }
 
     private async Task<VoicePrompt> FromFileAsync(IFormFile? file, string text, CancellationToken cancellationToken)
@@ -100,11 +100,33 @@ public sealed class VoicePromptResolver(
             throw new PayloadTooLargeException($"prompt_wav_file is larger than max_upload_size_mb ({settings.MaxUploadSizeMb:0.##} MB).", "prompt_wav_file");
         var bytes = await ReadAllAsync(file, cancellationToken);
         var key = "file:" + Hash(bytes);
-        if (cache.TryGet<float[]>(key, out var cached)) return new VoicePrompt(cached, text, key);
-        var samples = audio.Decode(bytes, maxBytes, "prompt_wav_file").Samples;
-        cache.Set(key, samples, SizeOf(samples));
-        logger.LogDebug("Decoded uploaded prompt {Label}: {Seconds:F2} s", file.FileName, samples.Length / 24000.0);
-        return new VoicePrompt(samples, text, key);
+        if (Cached(key, text) is { } hit) return hit;
+        var decoded = audio.Decode(bytes, maxBytes, "prompt_wav_file");
+        Remember(key, decoded);
+        logger.LogDebug("Decoded uploaded prompt {Label}: {Seconds:F2} s", file.FileName, decoded.Samples.Length / 24000.0);
+        return new VoicePrompt(decoded.Samples, text, key) { Stereo = decoded.Stereo };
+    }
+
+    /// <summary>
+    /// A two-channel recording is cached as one entry holding both its mono samples and its channels, under its key plus
+    /// this suffix (same kind and prefix, so it clears and is dropped with the voice); a mono one as its samples alone.
+    /// </summary>
+    private const string StereoSuffix = "#stereo";
+
+    private sealed record TwoChannelSamples(float[] Mono, float[] Stereo);
+
+    private VoicePrompt? Cached(string key, string text)
+    {
+        if (cache.TryGet<TwoChannelSamples>(key + StereoSuffix, out var both)) return new VoicePrompt(both.Mono, text, key) { Stereo = both.Stereo };
+        return cache.TryGet<float[]>(key, out var samples) ? new VoicePrompt(samples, text, key) : null;
+    }
+
+    private void Remember(string key, DecodedAudio decoded)
+    {
+        if (decoded.Stereo is { } stereo)
+            cache.Set(key + StereoSuffix, new TwoChannelSamples(decoded.Samples, stereo), SizeOf(decoded.Samples) + SizeOf(stereo));
+        else
+            cache.Set(key, decoded.Samples, SizeOf(decoded.Samples));
     }
 
     public static async Task<byte[]> ReadAllAsync(IFormFile file, CancellationToken cancellationToken)

@@ -126,11 +126,12 @@ public sealed class VoicePromptStore
             OriginalSampleRate = audio.SourceSampleRate,
             OriginalChannels = audio.SourceChannels,
             CreatedAt = DateTimeOffset.UtcNow,
+            Channels = audio.Stereo is null ? 1 : 2,
             AudioPath = Path.Combine(directory, $"audio-{version}.wav"),
         };
         try
         {
-            DurableFiles.WriteAtomic(voice.AudioPath, EncodeWav(audio.Samples, audio.SampleRate));
+            DurableFiles.WriteAtomic(voice.AudioPath, EncodeWav(audio.Stereo ?? audio.Samples, audio.SampleRate, voice.Channels));
             if (_commitObserver is not null) await _commitObserver.BeforeCommitAsync(name);
             // The commit point: until this rename the previous voice.json (or none) is what exists.
             DurableFiles.WriteAtomic(Path.Combine(directory, MetadataFile), JsonSerializer.SerializeToUtf8Bytes(voice, Json));
@@ -169,7 +170,10 @@ public sealed class VoicePromptStore
     }
 
     /// <summary>Reads the stored audio (24 kHz mono).</summary>
-    public float[] LoadSamples(StoredVoice voice, PromptAudioDecoder decoder)
+    public float[] LoadSamples(StoredVoice voice, PromptAudioDecoder decoder) => LoadAudio(voice, decoder).Samples;
+
+    /// <summary>Reads the stored audio: mono, plus both channels apart when the voice was a two-channel recording.</summary>
+    public DecodedAudio LoadAudio(StoredVoice voice, PromptAudioDecoder decoder)
     {
         byte[] bytes;
         try { bytes = File.ReadAllBytes(voice.AudioPath); }
@@ -177,7 +181,7 @@ public sealed class VoicePromptStore
         {
             throw new UnprocessableException($"The audio of voice '{voice.Name}' cannot be read: {e.Message}. Register it again.", "voice", "voice_unreadable");
         }
-        return decoder.Decode(bytes, new AudioDecodeLimits(Math.Max(bytes.Length, 1), Math.Max(voice.Duration + 1, 1))).Samples;
+        return decoder.Decode(bytes, new AudioDecodeLimits(Math.Max(bytes.Length, 1), Math.Max(voice.Duration + 1, 1)));
     }
 
     /// <summary>
@@ -362,10 +366,10 @@ public sealed class VoicePromptStore
         }
     }
 
-    private static byte[] EncodeWav(float[] samples, int sampleRate)
+    private static byte[] EncodeWav(float[] samples, int sampleRate, int channels)
     {
         var buffer = new ArrayBufferWriter<byte>(44 + samples.Length * 2);
-        WavEncoder.WriteHeader(buffer, sampleRate, 1, (uint)(samples.Length * 2));
+        WavEncoder.WriteHeader(buffer, sampleRate, channels, (uint)(samples.Length * 2));
         Pcm16.Write(samples, buffer);
         return buffer.WrittenSpan.ToArray();
     }

@@ -23,6 +23,22 @@ public static class Ffmpeg
         finally { File.Delete(input); }
     }
 
+    /// <summary>Decodes to interleaved float samples keeping <paramref name="channels"/> channels (raw pcm input: s16le at 24 kHz).</summary>
+    public static float[] DecodeInterleaved(byte[] encoded, int channels, string? inputFormat = null)
+    {
+        var input = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(input, encoded);
+            var format = inputFormat is null ? "" : $"-f {inputFormat} -ar 24000 -ac {channels} ";
+            var bytes = Run("ffmpeg", $"-v error -nostdin {format}-i {input} -f f32le -ac {channels} -ar 24000 -");
+            var samples = new float[bytes.Length / 4];
+            Buffer.BlockCopy(bytes, 0, samples, 0, samples.Length * 4);
+            return samples;
+        }
+        finally { File.Delete(input); }
+    }
+
     /// <summary>ffprobe's codec_name and sample_rate of the first audio stream.</summary>
     public static (string Codec, int SampleRate, int Channels, string Format) Probe(byte[] encoded, string? inputFormat = null)
     {

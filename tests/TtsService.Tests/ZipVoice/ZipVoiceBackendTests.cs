@@ -145,14 +145,14 @@ public sealed class ZipVoiceBackendTests : IDisposable
     }
 
     [Fact]
-    public void Dialog_variants_are_unavailable_with_a_reason()
+    public void Dialog_variants_without_their_export_are_unavailable_with_a_reason()
     {
         _models.Write();
         using var backend = Backend();
         Assert.False(backend.IsVariantReady("zipvoice_dialog", out var reason));
-        Assert.Contains("no upstream ONNX export", reason);
+        Assert.Contains("tools/export", reason);
         Assert.False(backend.IsVariantReady("zipvoice_dialog_stereo", out reason));
-        Assert.Contains("not supported", reason);
+        Assert.Contains("tools/export", reason);
         Assert.False(backend.IsVariantReady("zipvoice_distill", out reason));
         Assert.Contains("zipvoice_distill", reason);
         Assert.True(backend.IsVariantReady("zipvoice", out _));

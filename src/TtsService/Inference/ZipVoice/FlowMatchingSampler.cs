@@ -130,9 +130,10 @@ public sealed class FlowMatchingSampler : IDisposable
     public float[] Sample(float[] textCondition, int frames, float[] promptFeatures, int promptFrames,
         SamplerOptions options, CancellationToken cancellationToken = default)
     {
-        var dim = _model.Metadata.FeatDim;
+        var dim = _model.Metadata.FrameWidth; // x, speech_condition and v: feat_dim per channel
         var count = frames * dim;
-        if (textCondition.Length != count) throw new ArgumentException($"text condition has {textCondition.Length} values, expected {frames}×{dim}.", nameof(textCondition));
+        var textDim = _model.Metadata.FeatDim;
+        if (textCondition.Length != frames * textDim) throw new ArgumentException($"text condition has {textCondition.Length} values, expected {frames}×{textDim}.", nameof(textCondition));
         if (promptFrames >= frames) throw new ArgumentException($"the text encoder returned {frames} frames, not more than the {promptFrames} prompt frames.", nameof(frames));
         if (promptFeatures.Length < promptFrames * dim) throw new ArgumentException("prompt features are shorter than promptFrames.", nameof(promptFeatures));
 
@@ -151,13 +152,14 @@ public sealed class FlowMatchingSampler : IDisposable
     private void RunOnHost(float[] x, float[] text, float[] speech, int frames, float[] timesteps, float guidance, CancellationToken cancellationToken)
     {
         var m = _model;
-        long[] shape = [1, frames, m.Metadata.FeatDim];
+        long[] shape = [1, frames, m.Metadata.FrameWidth];
+        long[] textShape = [1, frames, m.Metadata.FeatDim];
         var v = new float[x.Length];
         var t = new float[1];
         var scale = new[] { guidance };
         using var xValue = OrtValue.CreateTensorValueFromMemory(x, shape);
         using var vValue = OrtValue.CreateTensorValueFromMemory(v, shape);
-        using var textValue = OrtValue.CreateTensorValueFromMemory(text, shape);
+        using var textValue = OrtValue.CreateTensorValueFromMemory(text, textShape);
         using var speechValue = OrtValue.CreateTensorValueFromMemory(speech, shape);
         using var tValue = OrtValue.CreateTensorValueFromMemory(t, ZipVoiceModel.ScalarShape(m.T));
         using var scaleValue = OrtValue.CreateTensorValueFromMemory(scale, ZipVoiceModel.ScalarShape(m.GuidanceScale));
@@ -197,7 +199,8 @@ public sealed class FlowMatchingSampler : IDisposable
     private void RunOnDevice(float[] x, float[] text, float[] speech, int frames, float[] timesteps, float guidance, CancellationToken cancellationToken)
     {
         var m = _model;
-        long[] shape = [1, frames, m.Metadata.FeatDim];
+        long[] shape = [1, frames, m.Metadata.FrameWidth];
+        long[] textShape = [1, frames, m.Metadata.FeatDim];
         var t = new float[1];
         var dt = new float[1];
         var scale = new[] { guidance };
@@ -207,7 +210,7 @@ public sealed class FlowMatchingSampler : IDisposable
         using var xA = OrtValue.CreateAllocatedTensorValue(_cudaAllocator!, TensorElementType.Float, shape);
         using var xB = OrtValue.CreateAllocatedTensorValue(_cudaAllocator!, TensorElementType.Float, shape);
         using var vDevice = OrtValue.CreateAllocatedTensorValue(_cudaAllocator!, TensorElementType.Float, shape);
-        using var textDevice = Upload(text, shape, runOptions);
+        using var textDevice = Upload(text, textShape, runOptions);
         using var speechDevice = Upload(speech, shape, runOptions);
         using var tValue = OrtValue.CreateTensorValueFromMemory(t, ZipVoiceModel.ScalarShape(m.T));
         using var dtValue = OrtValue.CreateTensorValueFromMemory(dt, []);

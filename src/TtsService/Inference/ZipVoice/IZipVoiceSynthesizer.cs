@@ -26,6 +26,9 @@ public sealed record ZipVoiceRequest(
     /// <summary>The request's work record, charged with each model call (none: the calls are not charged).</summary>
     public SpeechWork? Work { get; init; }
 
+    /// <summary>Dialog models: the second speaker's prompt when the speakers come as two recordings (split prompts).</summary>
+    public VoicePrompt? SecondPrompt { get; init; }
+
     /// <summary>The fields of a speech request that ZipVoice reads, with its prompt resolved.</summary>
     public static ZipVoiceRequest From(SpeechRequest request, VoicePrompt prompt) => new(
         request.Model!, request.Input!, prompt, request.EffectiveSpeed, request.NumSteps, request.GuidanceScale, request.TShift,
@@ -58,8 +61,10 @@ public static class ZipVoiceSpeech
         var model = request.Model!;
         if (!synthesizer.IsVariantReady(model, out var reason))
             throw new BackendUnavailableException($"The ZipVoice model '{model}' is unavailable: {reason}", "model", "model_unavailable");
-        var prompt = await prompts.ResolveAsync(request.Voice ?? "", request.PromptText, request.PromptFile, cancellationToken);
-        await foreach (var chunk in synthesizer.SynthesizeAsync(ZipVoiceRequest.From(request, prompt) with { Work = work }, cancellationToken).WithCancellation(cancellationToken))
+        // Dialog models may name two voices ("alice+bob"): the second is the [S2] speaker's prompt.
+        var (prompt, second) = await Dialog.DialogPrompts.ResolveAsync(model, prompts, request, cancellationToken);
+        var zipVoiceRequest = ZipVoiceRequest.From(request, prompt) with { SecondPrompt = second, Work = work };
+        await foreach (var chunk in synthesizer.SynthesizeAsync(zipVoiceRequest, cancellationToken).WithCancellation(cancellationToken))
             yield return chunk;
     }
 }

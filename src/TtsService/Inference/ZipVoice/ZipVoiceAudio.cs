@@ -80,7 +80,7 @@ public static class ZipVoiceAudio
     }
 
     /// <summary>pydub detect_leading_silence: samples of 10 ms chunks below the threshold from one end.</summary>
-    private static int LeadingSilence(float[] audio, int step, bool forward)
+    internal static int LeadingSilence(float[] audio, int step, bool forward)
     {
         var trimmed = 0;
         while (trimmed < audio.Length)
@@ -96,10 +96,19 @@ public static class ZipVoiceAudio
     /// <summary>pydub split_on_silence(min_silence_len=1000, silence_thresh=-50, keep_silence=1000, seek_step=10), joined again.</summary>
     private static float[] RemoveLongSilences(float[] audio, int sampleRate)
     {
+        if (KeptRanges(audio, sampleRate) is not { } ranges) return audio;
+        var output = new List<float>(audio.Length);
+        foreach (var (from, to) in ranges) output.AddRange(audio.AsSpan(from, to - from));
+        return output.ToArray();
+    }
+
+    /// <summary>The sample ranges split_on_silence keeps (in order), or null when it keeps the audio whole.</summary>
+    internal static List<(int From, int To)>? KeptRanges(float[] audio, int sampleRate)
+    {
         var window = sampleRate;        // 1000 ms
         var seek = sampleRate / 100;    // 10 ms
         var keep = sampleRate;          // 1000 ms
-        if (audio.Length < window) return audio;
+        if (audio.Length < window) return null;
         var squares = new double[audio.Length + 1];
         for (var i = 0; i < audio.Length; i++) squares[i + 1] = squares[i] + (double)audio[i] * audio[i];
         var threshold = SilenceRms * SilenceRms * window;
@@ -116,7 +125,7 @@ public static class ZipVoiceAudio
             previous = i;
         }
         if (rangeStart is not null) silent.Add((rangeStart.Value, previous + window));
-        if (silent.Count == 0) return audio;
+        if (silent.Count == 0) return null;
 
         // detect_nonsilent: the gaps between silent ranges.
         var voiced = new List<(int Start, int End)>();
@@ -127,7 +136,7 @@ public static class ZipVoiceAudio
             cursor = e;
         }
         if (cursor < audio.Length) voiced.Add((cursor, audio.Length));
-        if (voiced.Count == 0) return audio;
+        if (voiced.Count == 0) return null;
 
         // keep_silence on both sides; overlapping margins are split in the middle.
         var ranges = voiced.Select(r => new[] { r.Start - keep, r.End + keep }).ToList();
@@ -140,14 +149,14 @@ public static class ZipVoiceAudio
                 ranges[i + 1][0] = middle;
             }
         }
-        var output = new List<float>(audio.Length);
+        var kept = new List<(int From, int To)>();
         foreach (var r in ranges)
         {
             var from = Math.Max(0, r[0]);
             var to = Math.Min(audio.Length, r[1]);
-            if (to > from) output.AddRange(audio.AsSpan(from, to - from));
+            if (to > from) kept.Add((from, to));
         }
-        return output.ToArray();
+        return kept;
     }
 }
 

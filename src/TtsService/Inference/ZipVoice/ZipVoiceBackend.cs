@@ -5,6 +5,7 @@ using TtsService.Configuration;
 using TtsService.Speech;
 using TtsService.Errors;
 using TtsService.Inference.Vocoder;
+using TtsService.Inference.ZipVoice.Dialog;
 using TtsService.Observability;
 using TtsService.Text;
 using TtsService.Voices;
@@ -20,7 +21,7 @@ namespace TtsService.Inference.ZipVoice;
 /// × feat_scale, tokens, chunking at punctuation, text encoder + Euler sampler per chunk, vocoder,
 /// clamp and level restore, cross-fade joins, edge (and optionally long inner) silence removal.
 /// </summary>
-public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
+public sealed partial class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
 {
     private static IReadOnlyList<string> ModelIds => ModelCatalog.ZipVoiceModels;
 
@@ -83,7 +84,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     {
         var (variant, error) = Get(DefaultVariant);
         _status = variant is not null
-            ? new BackendStatus(Name, BackendState.Ready, null, ServableModels()) { Device = variant.Model.OnCuda && variant.Vocoder.OnCuda ? "cuda" : "cpu" }
+            ? new BackendStatus(Name, BackendState.Ready, null, ModelIds) { Device = variant.Model.OnCuda && variant.Vocoder.OnCuda ? "cuda" : "cpu" }
             : new BackendStatus(Name, BackendState.Unavailable, error, ModelIds);
         if (_settings.ZipvoiceUnloadIdleMinutes > 0)
         {
@@ -164,19 +165,8 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         }
     }
 
-    public BackendStatus Status => _status;
-
-    /// <summary>
-    /// The variants this backend can speak, as <c>/v1/models</c> lists them: the loaded default, and the others whose files
-    /// are there. zipvoice_dialog_stereo never is (see <see cref="Load"/>); the rest still answer 503 with the reason.
-    /// </summary>
-    private List<string> ServableModels() => ModelIds.Where(model => model == DefaultVariant || (model != ZipVoiceVariant.DialogStereo && HasFiles(model))).ToList();
-
-    private bool HasFiles(string model)
-    {
-        try { ZipVoiceVariant.Locate(_modelsDir, model); return true; }
-        catch (FileNotFoundException) { return false; }
-    }
+    /// <summary>When ready, lists only the variants that can load (<see cref="InstalledVariants"/>): /v1/models and /ready read it.</summary>
+    public BackendStatus Status => _status.State == BackendState.Ready ? _status with { Models = InstalledVariants() } : _status;
 
     public bool Handles(string modelId) => ModelIds.Contains(modelId);
 
@@ -199,15 +189,12 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     {
         try
         {
-            if (model == ZipVoiceVariant.DialogStereo)
-                return (null, "zipvoice_dialog_stereo is not supported: k2-fsa/ZipVoice publishes no ONNX export of the dialog models, and the stereo one " +
-                              "would need a two-channel (2 × feat_dim) decoder and per-channel vocoding, which this backend does not implement.");
             ZipVoiceFiles files;
             try { files = ZipVoiceVariant.Locate(_modelsDir, model); }
-            catch (FileNotFoundException) when (model == ZipVoiceVariant.Dialog)
+            catch (FileNotFoundException) when (ZipVoiceVariant.IsDialogName(model))
             {
-                return (null, "zipvoice_dialog has no upstream ONNX export (k2-fsa/ZipVoice's onnx_export.py exports only zipvoice and zipvoice_distill). " +
-                              $"It would need text_encoder.onnx + fm_decoder.onnx exported with the same interface and a tokens.txt with [S1]/[S2] in {ZipVoiceVariant.CandidateDirectories(_modelsDir, model)[0]}.");
+                return (null, $"{model} is not installed: k2-fsa/ZipVoice publishes only its PyTorch checkpoint. Export it with tools/export " +
+                              $"(models/download.sh dialog does both) into {ZipVoiceVariant.CandidateDirectories(_modelsDir, model)[0]}: text_encoder.onnx, fm_decoder.onnx, tokens.txt.");
             }
             var variant = ZipVoiceVariant.Load(model, files, _sessions, _phonemizer,
                 path => _vocoders.GetOrAdd(path, p => new VocosVocoder(p, _sessions)), _logger);
@@ -249,6 +236,9 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
             request.GuidanceScale ?? variant.Defaults.GuidanceScale,
             request.TShift ?? 0.5f,
             request.Seed ?? Random.Shared.NextInt64());
+        if (variant.IsDialog) return SynthesizeDialog(variant, request, options, cancellationToken);
+        if (request.SecondPrompt is not null || DialogText.HasSpeakerMarks(request.Text))
+            throw DialogToSingleSpeakerModel(model);
 
         // Tokenize and chunk eagerly so a bad request fails before any audio is promised.
         PromptFeatures prompt;
@@ -311,7 +301,9 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var rate = variant.Metadata.SampleRate;
-        var joiner = new CrossFadeJoiner((int)(ZipVoiceAudio.CrossFadeSeconds * rate));
+        var channels = variant.Channels;
+        var joiner = channels == 1 ? new CrossFadeJoiner((int)(ZipVoiceAudio.CrossFadeSeconds * rate)) : null;
+        var stereoJoiner = channels == 2 ? new StereoCrossFadeJoiner((int)(ZipVoiceAudio.CrossFadeSeconds * rate)) : null;
         // Each chunk gets its own seed derived from the request's, so chunks differ yet stay reproducible.
         var calls = ChunkPipeline.InOrder(Enumerable.Range(0, chunks.Count), (i, token) => lease.RunAsync(
             () => Synthesize(variant, prompt, promptIds, chunks[i].Ids, speed, options with { Seed = options.Seed + i }, token), token, variant.Name),
@@ -321,9 +313,21 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         {
             var wav = raw;
             ZipVoiceAudio.ClampAndRestoreLevel(wav, prompt.Rms);
+            if (stereoJoiner is not null)
+            {
+                // zipvoice_dialog_stereo: interleaved L/R, silence judged over both channels, each channel faded alike.
+                if (removeLongSilence) wav = StereoAudio.RemoveSilence(wav, rate, onlyEdge: false, trimStart: false, trimEnd: false);
+                wav = StereoAudio.RemoveSilence(wav, rate, onlyEdge: true, trimStart: i == 0, trimEnd: i == chunks.Count - 1);
+                var frames = stereoJoiner.Push(wav);
+                if (i == chunks.Count - 1) frames = [.. frames, .. stereoJoiner.Flush()];
+                if (frames.Length > 0)
+                    yield return new AudioChunk(frames, rate, StereoAudio.Channels) { Text = null, Phonemes = string.Concat(chunks[i].Tokens) };
+                i++;
+                continue;
+            }
             if (removeLongSilence) wav = ZipVoiceAudio.RemoveSilence(wav, rate, onlyEdge: false, trimStart: false, trimEnd: false);
             wav = ZipVoiceAudio.RemoveSilence(wav, rate, onlyEdge: true, trimStart: i == 0, trimEnd: i == chunks.Count - 1);
-            var ready = joiner.Push(wav);
+            var ready = joiner!.Push(wav);
             if (i == chunks.Count - 1) ready = [.. ready, .. joiner.Flush()];
             if (ready.Length > 0)
                 yield return new AudioChunk(ready, rate) { Text = null, Phonemes = string.Concat(chunks[i].Tokens) };
@@ -348,7 +352,7 @@ public sealed class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         var dim = variant.Metadata.FeatDim;
         for (var i = 0; i < features.Length; i++) features[i] /= ZipVoiceAudio.FeatScale;
         using (SpeechTracing.Source.StartActivity(SpeechTracing.Vocoder))
-            return variant.Vocoder.Synthesize(features, features.Length / dim, dim);
+            return variant.Channels == 2 ? VocodeStereo(variant, features) : variant.Vocoder.Synthesize(features, features.Length / dim, dim);
     }
 
     /// <summary>Prompt features × feat_scale and the prompt's original RMS, cached by the prompt's cache key.</summary>

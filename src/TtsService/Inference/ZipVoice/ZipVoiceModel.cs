@@ -18,7 +18,13 @@ public sealed record ZipVoiceMetadata(
     int WindowLength = 1024,
     int NumMels = 100,
     bool UseEspeak = true,
-    bool UsePinyin = true);
+    bool UsePinyin = true,
+    int NumChannels = 1,
+    string? ModelName = null)
+{
+    /// <summary>Values per frame of <c>x</c>, <c>speech_condition</c> and <c>v</c>: feat_dim per channel (the dialog-stereo decoder has two).</summary>
+    public int FrameWidth => FeatDim * NumChannels;
+}
 
 /// <summary>How one model input is fed: its name, element type and the rank the graph declares.</summary>
 public sealed record ZipVoiceInput(string Name, TensorElementType Type, int Rank);
@@ -86,8 +92,9 @@ public sealed class ZipVoiceModel : IDisposable
 
             Metadata = ReadMetadata(TextEncoder, Decoder);
             var featDims = inputs["x"].Dimensions;
-            if (featDims[2] > 0 && featDims[2] != Metadata.FeatDim)
-                throw new InvalidDataException($"{decoderFile}: input 'x' has {featDims[2]} features per frame but metadata feat_dim is {Metadata.FeatDim}.");
+            if (featDims[2] > 0 && featDims[2] != Metadata.FrameWidth)
+                throw new InvalidDataException($"{decoderFile}: input 'x' has {featDims[2]} features per frame but metadata feat_dim is {Metadata.FeatDim}" +
+                                               (Metadata.NumChannels > 1 ? $" × num_channels {Metadata.NumChannels}." : "."));
         }
         catch
         {
@@ -139,7 +146,10 @@ public sealed class ZipVoiceModel : IDisposable
             WindowLength: Int(d, "window_length", 1024),
             NumMels: Int(d, "num_mels", 100),
             UseEspeak: Int(e, "use_espeak", 1) != 0,
-            UsePinyin: Int(e, "use_pinyin", 1) != 0);
+            UsePinyin: Int(e, "use_pinyin", 1) != 0,
+            // Written by tools/export (the dialog exports): 2 for zipvoice_dialog_stereo's per-channel features.
+            NumChannels: Math.Max(1, Int(d, "num_channels", 1)),
+            ModelName: e.TryGetValue("model_name", out var name) ? name : d.TryGetValue("model_name", out name) ? name : null);
     }
 
     /// <summary>

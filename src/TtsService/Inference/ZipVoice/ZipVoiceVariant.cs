@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TtsService.Audio.Dsp;
 using TtsService.Inference.Vocoder;
+using TtsService.Inference.ZipVoice.Dialog;
 using TtsService.Inference.ZipVoice.Tokenizer;
 using TtsService.Text;
 
@@ -61,8 +62,17 @@ public sealed class ZipVoiceVariant : IDisposable
     }
 
     /// <summary>infer_zipvoice_onnx.py <c>model_defaults</c>: zipvoice 16 steps / guidance 1.0, zipvoice_distill 8 / 3.0.</summary>
+    /// <remarks>The dialog variants: infer_zipvoice_dialog.py's 16 steps / guidance 1.5.</remarks>
     public static ZipVoiceVariantDefaults DefaultsFor(string variant) =>
-        variant == Distill ? new(8, 3.0f) : new(16, 1.0f);
+        variant == Distill ? new(8, 3.0f) : IsDialogName(variant) ? new(16, DialogText.DefaultGuidanceScale) : new(16, 1.0f);
+
+    public static bool IsDialogName(string variant) => variant is Dialog or DialogStereo;
+
+    /// <summary>Two speakers marked [S1]/[S2] (zipvoice_dialog, zipvoice_dialog_stereo).</summary>
+    public bool IsDialog => IsDialogName(Name);
+
+    /// <summary>Output channels: 2 for zipvoice_dialog_stereo (one speaker per channel), else 1.</summary>
+    public int Channels => Metadata.NumChannels;
 
     /// <summary>Directories searched for a variant: models_dir/zipvoice/&lt;variant&gt;, then models_dir/&lt;variant&gt; (models/download.sh).</summary>
     public static string[] CandidateDirectories(string modelsDir, string variant) =>
@@ -115,6 +125,7 @@ public sealed class ZipVoiceVariant : IDisposable
             var vocoder = vocoders(files.Vocoder);
             if (vocoder.FeatDim is { } vocoderDim && vocoderDim != model.Metadata.FeatDim)
                 throw new InvalidDataException($"{Path.GetFileName(files.Vocoder)} takes {vocoderDim} mel bins but {Path.GetFileName(files.Decoder)} produces {model.Metadata.FeatDim}.");
+            DialogModelCheck.Check(variant, files, model.Metadata, tokens);
             var tokenizer = new EmiliaTokenizer(tokens, phonemizer, lexicon, logger);
             return new ZipVoiceVariant(variant, files, model, tokenizer, vocoder, logger);
         }

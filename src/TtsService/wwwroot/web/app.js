@@ -115,6 +115,13 @@ function fillVoices() {
   if (names.includes(previous)) select.value = previous;
   else if (!zip && names.includes('af_heart')) select.value = 'af_heart';
   $('captions').disabled = zip;
+  // Dialog models speak two registered voices, typed as a pair, with [S1]/[S2] turns in the text.
+  const dialog = model.startsWith('zipvoice_dialog');
+  const hint = $('voice-custom-hint');
+  hint.dataset.kokoro ??= hint.innerHTML;
+  $('voice-custom').placeholder = dialog ? (names.length >= 2 ? `${names[0]}+${names[1]}` : 'alice+bob') : 'af_bella+af_sky';
+  if (dialog) hint.textContent = 'Dialog: two registered voices (first+second), or one voice registered as [S1] … [S2] …; text starts with [S1] and marks each turn with [S1] or [S2].';
+  else hint.innerHTML = hint.dataset.kokoro;
 }
 
 function useZipVoice(name) {
