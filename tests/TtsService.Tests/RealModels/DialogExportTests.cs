@@ -60,6 +60,7 @@ public sealed class DialogExportTests : IDisposable
         var settings = new TtsSettings { ModelsDir = models!, ZipvoiceModel = variant };
         using var backend = new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = models! }, ZipVoiceTestModels.CpuSessions(),
             new InferenceLimiter(settings), new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance);
+        await backend.LoadAsync(CancellationToken.None); // as ModelLoader does at start-up
         Assert.True(backend.IsVariantReady(variant, out var reason), reason);
         Assert.Equal(BackendState.Ready, backend.Status.State);
 

@@ -21,8 +21,10 @@ public sealed class DialogBackendTests : IDisposable
     private ZipVoiceBackend Backend(string variant = DialogStandin.Mono)
     {
         var settings = new TtsSettings { ModelsDir = _models.ModelsDir, ZipvoiceModel = variant };
-        return new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
+        var backend = new ZipVoiceBackend(settings, new HostingEnvironment { ContentRootPath = _models.ModelsDir }, ZipVoiceTestModels.CpuSessions(),
             new InferenceLimiter(settings), new EspeakPhonemizer(), new EnglishTextNormalizer(), NullLogger<ZipVoiceBackend>.Instance);
+        backend.LoadAsync(CancellationToken.None).GetAwaiter().GetResult(); // as ModelLoader does at start-up
+        return backend;
     }
 
     /// <summary>1 s of a 0.05-amplitude tone (quieter than target_rms, so the prompt-RMS rule scales the output down).</summary>
