@@ -14,10 +14,18 @@ public static class ChunkPipeline
     /// <param name="items">The calls to make, produced lazily (text is phonemized as the pipeline advances).</param>
     /// <param name="run">One call. Its token is cancelled when the consumer stops early.</param>
     /// <param name="inFlight">Calls running at once for this request.</param>
-    public static async IAsyncEnumerable<TOut> InOrder<TIn, TOut>(IEnumerable<TIn> items, Func<TIn, CancellationToken, Task<TOut>> run,
-        [EnumeratorCancellation] CancellationToken cancellationToken, int inFlight = 1)
+    public static IAsyncEnumerable<TOut> InOrder<TIn, TOut>(IEnumerable<TIn> items, Func<TIn, CancellationToken, Task<TOut>> run,
+        CancellationToken cancellationToken, int inFlight = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inFlight, 1);
+        return InOrder(items, run, () => inFlight, cancellationToken);
+    }
+
+    /// <param name="inFlight">Calls this request may have running now, asked each time the pipeline could start one
+    /// (at least 1): a request runs ahead only while the server has room for it.</param>
+    public static async IAsyncEnumerable<TOut> InOrder<TIn, TOut>(IEnumerable<TIn> items, Func<TIn, CancellationToken, Task<TOut>> run,
+        Func<int> inFlight, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pending = new Queue<Task<TOut>>();
         try
@@ -26,7 +34,7 @@ public static class ChunkPipeline
             var more = true;
             void Fill()
             {
-                while (more && pending.Count < inFlight)
+                while (more && pending.Count < Math.Max(1, inFlight()))
                 {
                     stop.Token.ThrowIfCancellationRequested();
                     // Input errors (a bad phoneme string, an unknown token) surface here, in order.

@@ -68,6 +68,9 @@ public sealed class InferenceLimiter
     /// <summary>No model call runs or waits: a request arriving now has the machine to itself.</summary>
     public bool IsIdle => Running == 0 && Waiting == 0;
 
+    /// <summary>A slot is free and no call waits for one: a call started now takes capacity from nobody.</summary>
+    public bool HasIdleSlot => Waiting == 0 && Running < Capacity;
+
     /// <summary>Model calls finished since start.</summary>
     public long Completed => Interlocked.Read(ref _completed);
 
@@ -226,8 +229,16 @@ public sealed class InferenceLimiter
         /// <summary>The request had the server to itself when it began: extra work to speak sooner costs nobody.</summary>
         public bool MayRunAhead { get; }
 
-        /// <summary>Model calls this request may run at once.</summary>
+        /// <summary>Model calls this request may run at once, as decided when it began (the early call's plan).</summary>
         public int CallsInFlight => MayRunAhead ? _limiter.CallsInFlightPerRequest : 1;
+
+        /// <summary>
+        /// Model calls this request may have running now, asked each time its pipeline could start one: a second call
+        /// side by side only while a slot is idle and nothing is queued. A side-by-side call repeats no work, so unlike
+        /// the early call it need not be planned at the start: a request that began beside another uses the core the
+        /// other leaves when it ends, and a newcomer's first call still goes ahead of it in the queue.
+        /// </summary>
+        public int CallsInFlightNow() => _limiter.CallsInFlightPerRequest >= 2 && _limiter.HasIdleSlot ? _limiter.CallsInFlightPerRequest : 1;
 
         /// <summary>Runs one of this request's model calls; its first goes ahead of other requests' later calls.</summary>
         public Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken, string? model = null) =>

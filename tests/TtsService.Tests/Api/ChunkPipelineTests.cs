@@ -119,4 +119,31 @@ public sealed class ChunkPipelineTests
         });
         Assert.Equal("bad input", e.Message);
     }
+
+    [Fact]
+    public async Task Calls_in_flight_are_asked_each_time_a_call_could_start()
+    {
+        var allowed = 1;
+        var started = new List<int>();
+        var gates = Enumerable.Range(0, 4).Select(_ => new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        var items = ChunkPipeline.InOrder(Enumerable.Range(0, 4), (i, _) => { lock (started) started.Add(i); return gates[i].Task; },
+            () => allowed, CancellationToken.None);
+        await using var e = items.GetAsyncEnumerator();
+        var next = e.MoveNextAsync();
+        Assert.Equal([0], started);                 // one allowed: only the first call runs
+        allowed = 2;
+        gates[0].SetResult(0);
+        Assert.True(await next);
+        Assert.Equal([0, 1, 2], started);           // after it: two at once (1 and 2)
+        allowed = 1;
+        var after = e.MoveNextAsync();
+        gates[1].SetResult(1);
+        Assert.True(await after);
+        Assert.Equal([0, 1, 2], started);           // 2 still runs: one in flight is the limit now
+        gates[2].SetResult(2);
+        gates[3].SetResult(3);
+        var rest = new List<int>();
+        while (await e.MoveNextAsync()) rest.Add(e.Current);
+        Assert.Equal([2, 3], rest);
+    }
 }

@@ -146,4 +146,31 @@ public sealed class InferenceLimiterTests
         await Task.WhenAll(held, earlier, first, second2);
         Assert.Equal(["lease-first", "earlier-later-call", "lease-second"], order);
     }
+
+    [SkippableFact]
+    public async Task A_second_call_side_by_side_only_while_a_slot_is_idle_and_nothing_waits()
+    {
+        var limiter = Limiter(slots: 2);
+        Skip.If(limiter.CallsInFlightPerRequest < 2, "side-by-side calls need at least two cores for one-thread calls");
+        using var lease = limiter.BeginRequest();
+        Assert.Equal(2, lease.CallsInFlightNow());
+        var gates = Enumerable.Range(0, 3).Select(_ => new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        var first = limiter.RunAsync(() => gates[0].Task.Result, CancellationToken.None);
+        while (limiter.Running < 1) await Task.Delay(5);
+        Assert.Equal(2, lease.CallsInFlightNow());           // one slot still idle
+        var second = limiter.RunAsync(() => gates[1].Task.Result, CancellationToken.None);
+        while (limiter.Running < 2) await Task.Delay(5);
+        Assert.Equal(1, lease.CallsInFlightNow());           // both slots busy
+        var third = limiter.RunAsync(() => gates[2].Task.Result, CancellationToken.None);
+        await UntilWaiting(limiter, 1);
+        gates[0].SetResult(0);
+        await first;
+        while (limiter.Running < 2) await Task.Delay(5);     // the waiter took the freed slot
+        Assert.Equal(1, lease.CallsInFlightNow());
+        gates[1].SetResult(0);
+        await second;
+        Assert.Equal(2, lease.CallsInFlightNow());           // a slot idle again, nobody waiting
+        gates[2].SetResult(0);
+        await third;
+    }
 }

@@ -162,7 +162,7 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
 
     /// <summary>
     /// Model calls run one ahead of the client (<see cref="ChunkPipeline"/>); pauses are silence, no call. Two calls side
-    /// by side only when the request began with the server to itself (<see cref="InferenceLimiter.BeginRequest"/>).
+    /// by side only while a slot is idle and nothing is queued (<see cref="InferenceLimiter.RequestLease.CallsInFlightNow"/>).
     /// </summary>
     private async IAsyncEnumerable<AudioChunk> RunPieces(IEnumerable<KokoroPiece> pieces, float[] table, float speed, SpeechWork? work,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -170,7 +170,7 @@ public sealed class KokoroBackend : ISpeechBackend, IDisposable
         using var lease = _limiter.BeginRequest(work);
         var chunks = ChunkPipeline.InOrder(pieces, (piece, token) => piece.PauseSeconds > 0
             ? Task.FromResult(new AudioChunk(new float[(int)(piece.PauseSeconds * KokoroModel.SampleRate)], KokoroModel.SampleRate) { Text = "", Phonemes = "" })
-            : SpeakPiece(lease, piece, table, speed, token), cancellationToken, lease.CallsInFlight);
+            : SpeakPiece(lease, piece, table, speed, token), lease.CallsInFlightNow, cancellationToken);
         await foreach (var chunk in chunks) yield return chunk;
     }
 

@@ -307,7 +307,7 @@ public sealed partial class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         // Each chunk gets its own seed derived from the request's, so chunks differ yet stay reproducible.
         var calls = ChunkPipeline.InOrder(Enumerable.Range(0, chunks.Count), (i, token) => lease.RunAsync(
             () => Synthesize(variant, prompt, promptIds, chunks[i].Ids, speed, options with { Seed = options.Seed + i }, token), token, variant.Name),
-            cancellationToken, lease.CallsInFlight);
+            lease.CallsInFlightNow, cancellationToken);
         var i = 0;
         await foreach (var raw in calls)
         {
