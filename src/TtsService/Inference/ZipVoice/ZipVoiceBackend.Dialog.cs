@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using TtsService.Errors;
 using TtsService.Inference.ZipVoice.Dialog;
 using TtsService.Text;
@@ -163,8 +164,21 @@ public sealed partial class ZipVoiceBackend
                 if (slot.Load.Value.Variant is not null) result.Add(model);
                 continue;
             }
-            if (DialogModelCheck.LooksInstalled(_modelsDir, model)) result.Add(model);
+            if (LooksInstalled(model)) result.Add(model);
         }
         return result;
+    }
+
+    /// <summary>How long a look at a variant's files on disk is trusted: every request reads Status, and the look reads files.</summary>
+    private static readonly TimeSpan DiskRecheck = TimeSpan.FromSeconds(10);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long At, bool Installed)> _onDisk = new();
+
+    private bool LooksInstalled(string model)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_onDisk.TryGetValue(model, out var seen) && Stopwatch.GetElapsedTime(seen.At, now) < DiskRecheck) return seen.Installed;
+        var installed = DialogModelCheck.LooksInstalled(_modelsDir, model);
+        _onDisk[model] = (now, installed);
+        return installed;
     }
 }
