@@ -23,16 +23,7 @@ public sealed class AsyncApiDocumentTests(StreamingService service) : IClassFixt
         var tool = Path.Combine(RepoRoot(), "tools", "asyncapi");
         Skip.IfNot(Directory.Exists(Path.Combine(tool, "node_modules", "@asyncapi", "parser")),
             "tools/asyncapi has no node_modules: scripts/test.sh installs @asyncapi/parser with npm ci.");
-        using var process = Process.Start(new ProcessStartInfo("node", $"validate.mjs \"{document}\"")
-        {
-            WorkingDirectory = tool,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr);
+        return ToolProcess.Run("node", $"validate.mjs \"{document}\"", tool);
     }
 
     [SkippableFact]

@@ -23,20 +23,6 @@ public sealed class OpenApiContractTests(KokoroService service) : IClassFixture<
     private async Task<JsonNode> ServedDocument() =>
         JsonNode.Parse(await service.Client.GetStringAsync("/swagger/v1/swagger.json"))!;
 
-    private static (int ExitCode, string Output) Run(string file, string arguments, string workingDirectory)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr);
-    }
-
     [SkippableFact]
     public async Task The_committed_document_is_the_one_the_service_serves()
     {
@@ -44,7 +30,7 @@ public sealed class OpenApiContractTests(KokoroService service) : IClassFixture<
         // .git is a folder in a clone and a file in a worktree.
         Skip.If(root is null || !Path.Exists(Path.Combine(root, ".git")), "Not a git checkout: the committed document cannot be read.");
         // HEAD's copy, not the working tree's: the build rewrites the working copy, so only the committed one can be stale.
-        var (exit, committed) = Run("git", $"show HEAD:{DocumentPath}", root!);
+        var (exit, committed) = ToolProcess.Run("git", $"show HEAD:{DocumentPath}", root!);
         Assert.True(exit == 0, $"{DocumentPath} is not committed: {committed}");
         var served = await ServedDocument();
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(committed), served),
@@ -59,7 +45,7 @@ public sealed class OpenApiContractTests(KokoroService service) : IClassFixture<
         Skip.IfNot(Directory.Exists(Path.Combine(tool, "node_modules", "@apidevtools", "swagger-parser")),
             "tools/openapi has no node_modules: scripts/test.sh installs @apidevtools/swagger-parser with npm ci.");
         var document = Path.Combine(root, DocumentPath);
-        var (exit, output) = Run("node", $"validate.mjs \"{document}\"", tool);
+        var (exit, output) = ToolProcess.Run("node", $"validate.mjs \"{document}\"", tool);
         Assert.True(exit == 0, output);
         Assert.StartsWith("valid: OpenAPI 3.", output);
 
@@ -70,7 +56,7 @@ public sealed class OpenApiContractTests(KokoroService service) : IClassFixture<
         File.WriteAllText(brokenPath, broken.ToJsonString());
         try
         {
-            var (brokenExit, brokenOutput) = Run("node", $"validate.mjs \"{brokenPath}\"", tool);
+            var (brokenExit, brokenOutput) = ToolProcess.Run("node", $"validate.mjs \"{brokenPath}\"", tool);
             Assert.Equal(1, brokenExit);
             Assert.Contains("ErrorBody", brokenOutput);
         }

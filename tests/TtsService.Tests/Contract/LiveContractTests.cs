@@ -73,18 +73,9 @@ public sealed class LiveContractTests(LiveContractHosts hosts, ITestOutputHelper
             var exchangesPath = Path.Combine(dir, "exchanges.ndjson");
             var reportPath = Path.Combine(dir, "report.json");
             File.WriteAllLines(exchangesPath, exchanges);
-            using var process = Process.Start(new ProcessStartInfo("node", $"check-exchanges.mjs \"{document}\" \"{exchangesPath}\" \"{reportPath}\"")
-            {
-                WorkingDirectory = Tool,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            var text = stdout.Result + stderr;
+            var (exitCode, text) = ToolProcess.Run("node", $"check-exchanges.mjs \"{document}\" \"{exchangesPath}\" \"{reportPath}\"", Tool);
             Assert.True(File.Exists(reportPath), text);
-            return new CheckResult(process.ExitCode, text, JsonNode.Parse(File.ReadAllText(reportPath))!);
+            return new CheckResult(exitCode, text, JsonNode.Parse(File.ReadAllText(reportPath))!);
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
