@@ -10,4 +10,16 @@ npm ci --prefix tools/openapi --no-audit --no-fund --loglevel=error
 npm ci --prefix tools/asyncapi --no-audit --no-fund --loglevel=error
 # An agent framework's own ElevenLabs client (LiveKit Agents' plugin), driven against the compatible WebSocket.
 npm ci --prefix tools/agent-clients --no-audit --no-fund --loglevel=error
-dotnet test TtsService.sln -c Release --logger "console;verbosity=normal" "$@"
+# Run the tests with the console log kept, so a failure is repeated at the very end (CI shows only the tail).
+log="$(mktemp -t tts-test-XXXXXX.log)"
+set +e
+dotnet test TtsService.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -ne 0 ]; then
+  echo
+  echo "==== failed tests (repeated from above) ===="
+  awk '/^  Failed /{show=1; n=0} /^  (Passed|Skipped) /{show=0} show && n++ < 60' "$log"
+fi
+rm -f "$log"
+exit "$status"
