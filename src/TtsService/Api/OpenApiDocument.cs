@@ -101,7 +101,7 @@ public static class OpenApiDocument
                                 Type = JsonSchemaType.Object,
                                 Properties = new Dictionary<string, IOpenApiSchema>
                                 {
-                                    ["prompt_wav_file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "The prompt recording (WAV, MP3, FLAC or Ogg Opus), with voice omitted and prompt_text its transcript." },
+                                    ["prompt_wav_file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "The prompt recording (WAV, MP3, FLAC or Ogg Opus), with voice omitted or file+<label> and prompt_text its transcript. A two-speaker dialog with two recordings sends voice twice (file+<label> or a registered name, [S1] first) and this field once per file+ voice, in turn order." },
                                 },
                             },
                         ],

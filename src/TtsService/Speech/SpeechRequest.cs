@@ -32,7 +32,7 @@ public sealed partial record SpeechRequest : IValidatedRequest
     [Required, ErrorCode("empty_input")]
     public string? Input { get; init; }
     /// <summary>A name or mix; also OpenAI's custom-voice object <c>{"id": ...}</c> or a list of names to mix.</summary>
-    [Description("Kokoro: a voice name or mix (af_bella+af_sky, af_bella(2)+af_sky(1)). ZipVoice: a registered voice name, url+<address>, base64+<data>. zipvoice_dialog(_stereo): two registered voices (\"alice+bob\" or [\"alice\", \"bob\"], [S1] then [S2]), or one recording of both speakers whose transcription marks the turns ([S1] … [S2] …; for zipvoice_dialog_stereo a two-channel recording, one speaker per channel).")]
+    [Description("Kokoro: a voice name or mix (af_bella+af_sky, af_bella(2)+af_sky(1)). ZipVoice: a registered voice name, url+<address>, base64+<data>. zipvoice_dialog(_stereo): two voices, [S1] then [S2]: registered names (\"alice+bob\" or [\"alice\", \"bob\"]) or a list with inline prompts ([\"url+…\", \"base64+…\"], with prompt_text \"[S1] … [S2] …\"), or one recording of both speakers whose transcription marks the turns ([S1] … [S2] …; for zipvoice_dialog_stereo a two-channel recording, one speaker per channel).")]
     [JsonConverter(typeof(VoiceSpecConverter))]
     public string? Voice { get; init; }
     [Description("Audio format of the response.")]
@@ -84,6 +84,8 @@ public sealed partial record SpeechRequest : IValidatedRequest
     public long? Seed { get; init; }
     /// <summary>The prompt audio uploaded as <c>prompt_wav_file</c> on the multipart route (not part of the JSON body).</summary>
     [JsonIgnore] public IFormFile? PromptFile { get; init; }
+    /// <summary>A second <c>prompt_wav_file</c>: the second speaker's recording of a dialog request with two <c>file+</c> voices.</summary>
+    [JsonIgnore] public IFormFile? SecondPromptFile { get; init; }
 
     [JsonIgnore] public AudioFormat Format => AudioFormats.Parse(ResponseFormat);
     [JsonIgnore] public AudioFormat DownloadFileFormat => DownloadFormat is null ? Format : AudioFormats.Parse(DownloadFormat);
@@ -132,8 +134,9 @@ public static class KokoroLangCodes
 }
 
 /// <summary>
-/// Reads <c>voice</c> as a string, as OpenAI's custom-voice object <c>{"id": "..."}</c>, or as a list of
-/// names (mixed equally, like <c>"a+b"</c>). Anything else is a 400.
+/// Reads <c>voice</c> as a string, as OpenAI's custom-voice object <c>{"id": "..."}</c>, or as a list (Kokoro names
+/// mixed equally, like <c>"a+b"</c>; a dialog model's two speakers, names or inline prompts: <see cref="VoiceList"/>).
+/// Anything else is a 400.
 /// </summary>
 public sealed class VoiceSpecConverter : JsonConverter<string?>
 {
@@ -156,7 +159,7 @@ public sealed class VoiceSpecConverter : JsonConverter<string?>
                 using var doc = JsonDocument.ParseValue(ref reader);
                 var names = doc.RootElement.EnumerateArray().ToList();
                 if (names.Count == 0 || names.Any(n => n.ValueKind != JsonValueKind.String)) throw Invalid();
-                return string.Join('+', names.Select(n => n.GetString()));
+                return VoiceList.Join(names.Select(n => n.GetString()!).ToList());
             }
             default: throw Invalid();
         }

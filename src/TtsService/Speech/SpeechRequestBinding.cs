@@ -30,7 +30,11 @@ public sealed partial record SpeechRequest : IBindableFromHttpContext<SpeechRequ
         if (request.HasFormContentType && accepted.Contains("multipart/form-data"))
         {
             var form = await request.ReadFormAsync(context.RequestAborted);
-            return FromForm(form, options) with { PromptFile = form.Files.GetFile(PromptFileField) };
+            // Two prompt files: a dialog's two speakers (voice file+a and file+b, in the order of the files).
+            var files = form.Files.GetFiles(PromptFileField);
+            if (files.Count > 2)
+                throw new InvalidRequestException($"{files.Count} {PromptFileField} files sent; one prompt takes one, a two-speaker dialog two.", PromptFileField, "too_many_prompt_files");
+            return FromForm(form, options) with { PromptFile = files.ElementAtOrDefault(0), SecondPromptFile = files.ElementAtOrDefault(1) };
         }
         throw new UnsupportedMediaException($"Send {string.Join(" or ", accepted)}.", null, "unsupported_media_type");
     }
@@ -46,6 +50,12 @@ public sealed partial record SpeechRequest : IBindableFromHttpContext<SpeechRequ
         foreach (var property in options.GetTypeInfo(typeof(SpeechRequest)).Properties)
         {
             if (!form.TryGetValue(property.Name, out var values) || values.ToString() is not { Length: > 0 } raw) continue;
+            if (values.Count > 1 && property.Name == "voice")
+            {
+                // The field repeated (-F voice=alice -F voice=bob) is the JSON list.
+                body[property.Name] = new JsonArray([.. values.Select(v => JsonValue.Create(v))]);
+                continue;
+            }
             body[property.Name] = FormValue(property.Name, raw, Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType);
         }
         return body.Deserialize<SpeechRequest>(options)!;

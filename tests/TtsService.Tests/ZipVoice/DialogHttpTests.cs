@@ -166,6 +166,77 @@ public sealed class DialogHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_inline_prompts_are_the_same_split_prompt_as_two_registered_voices()
+    {
+        await RegisterPair();
+        var aliceWav = TestAudio.SpokenWav("I like long walks by the sea.");
+        var bobWav = TestAudio.SpokenWav("Good evening, and welcome.");
+        const string transcripts = "[S1] I like long walks by the sea. [S2] Good evening, and welcome.";
+        var registered = await (await _client.PostAsJsonAsync("/v1/zipvoice/audio/speech",
+            new { model = "zipvoice_dialog", input = Dialogue, voice = "alice+bob", response_format = "wav", stream = false, seed = 7 })).Content.ReadAsByteArrayAsync();
+
+        // JSON: a list of two inline prompts (a base64 prompt holds '+' itself, so it cannot be written "a+b").
+        var json = await _client.PostAsJsonAsync("/v1/zipvoice/audio/speech", new
+        {
+            model = "zipvoice_dialog", input = Dialogue, response_format = "wav", stream = false, seed = 7, prompt_text = transcripts,
+            voice = new[] { "base64+" + Convert.ToBase64String(aliceWav), "data:audio/wav;base64," + Convert.ToBase64String(bobWav) },
+        });
+        Assert.Equal(HttpStatusCode.OK, json.StatusCode);
+        var inline = await json.Content.ReadAsByteArrayAsync();
+        // The store keeps a registered recording as 16-bit audio, so the two differ by rounding only.
+        var (a, b) = (Ffmpeg.DecodeToFloat(registered), Ffmpeg.DecodeToFloat(inline));
+        Assert.Equal(a.Length, b.Length);
+        Assert.True(a.Zip(b, (x, y) => MathF.Abs(x - y)).Max() < 2e-3f);
+        Assert.True(a.Max(MathF.Abs) > 0.01f);
+
+        // Mixed: a registered name and an inline prompt.
+        var mixed = await _client.PostAsJsonAsync("/v1/zipvoice/audio/speech", new
+        {
+            model = "zipvoice_dialog", input = Dialogue, response_format = "wav", stream = false, seed = 7, prompt_text = transcripts,
+            voice = new[] { "alice", "base64+" + Convert.ToBase64String(bobWav) },
+        });
+        Assert.Equal(HttpStatusCode.OK, mixed.StatusCode);
+        var mixedBytes = await mixed.Content.ReadAsByteArrayAsync();
+
+        // Multipart: voice twice, and each file+ takes the uploaded prompt_wav_file of its turn, in order.
+        MultipartFormDataContent Form(params (string Voice, byte[]? Wav)[] speakers)
+        {
+            var form = new MultipartFormDataContent
+            {
+                { new StringContent("zipvoice_dialog"), "model" }, { new StringContent(Dialogue), "input" },
+                { new StringContent("wav"), "response_format" }, { new StringContent("false"), "stream" },
+                { new StringContent("7"), "seed" }, { new StringContent(transcripts), "prompt_text" },
+            };
+            foreach (var (voice, wav) in speakers)
+            {
+                form.Add(new StringContent(voice), "voice");
+                if (wav is not null)
+                    form.Add(new ByteArrayContent(wav) { Headers = { ContentType = new MediaTypeHeaderValue("audio/wav") } }, "prompt_wav_file", voice + ".wav");
+            }
+            return form;
+        }
+        var multipart = await _client.PostAsync("/v1/zipvoice/audio/speech", Form(("file+alice", aliceWav), ("file+bob", bobWav)));
+        Assert.Equal(HttpStatusCode.OK, multipart.StatusCode);
+        Assert.Equal(inline, await multipart.Content.ReadAsByteArrayAsync());
+        var nameAndFile = await _client.PostAsync("/v1/zipvoice/audio/speech", Form(("alice", null), ("file+bob", bobWav)));
+        Assert.Equal(mixedBytes, await nameAndFile.Content.ReadAsByteArrayAsync());
+        // The second file is the second speaker's: alice's longer recording in its place makes a longer prompt, so a
+        // different dialogue (the stand-ins' output depends on the prompt only through its length and level).
+        var twice = await _client.PostAsync("/v1/zipvoice/audio/speech", Form(("file+alice", aliceWav), ("file+bob", aliceWav)));
+        Assert.Equal(HttpStatusCode.OK, twice.StatusCode);
+        Assert.NotEqual(inline.Length, (await twice.Content.ReadAsByteArrayAsync()).Length);
+
+        // Inline prompts need their transcriptions; a third file is refused.
+        Assert.Equal("missing_prompt_text", await ErrorCode(await _client.PostAsJsonAsync("/v1/zipvoice/audio/speech", new
+        {
+            model = "zipvoice_dialog", input = Dialogue, voice = new[] { "alice", "base64+" + Convert.ToBase64String(bobWav) },
+        })));
+        var three = Form(("file+a", aliceWav), ("file+b", bobWav));
+        three.Add(new ByteArrayContent(bobWav) { Headers = { ContentType = new MediaTypeHeaderValue("audio/wav") } }, "prompt_wav_file", "c.wav");
+        Assert.Equal("too_many_prompt_files", await ErrorCode(await _client.PostAsync("/v1/zipvoice/audio/speech", three)));
+    }
+
+    [Fact]
     public async Task Dialog_mistakes_are_clear_400s()
     {
         await RegisterPair();
