@@ -128,7 +128,7 @@ internal abstract class ResponseFraming
         private (List<WordTimestamp>, bool) Next(AudioChunk chunk)
         {
             var frames = chunk.Samples.Length / chunk.Channels;
-            var result = WordTimestamps.ForChunk(chunk.Text ?? "", chunk.Phonemes ?? "", chunk.Durations, frames, chunk.SampleRate, _offset);
+            var result = WordTimestamps.ForChunk(chunk, _offset);
             _offset += (double)frames / chunk.SampleRate;
             return result;
         }

@@ -25,6 +25,8 @@ public sealed record AudioChunk(float[] Samples, int SampleRate, int Channels = 
     public string? Phonemes { get; init; }
     /// <summary>Per-token durations in model frames, when the model reports them.</summary>
     public int[]? Durations { get; init; }
+    /// <summary>A dialogue chunk's speaker turns, in order (captions name each word's speaker).</summary>
+    public IReadOnlyList<Text.SpeakerTurn>? Turns { get; init; }
 }
 
 /// <summary>A TTS engine the <see cref="BackendManager"/> routes to: every route reaches every backend this way.</summary>

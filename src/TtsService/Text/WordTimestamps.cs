@@ -3,7 +3,15 @@ using System.Text.RegularExpressions;
 namespace TtsService.Text;
 
 /// <summary>One spoken word and when it is heard, in seconds from the start of the audio.</summary>
-public sealed record WordTimestamp(string Word, double StartTime, double EndTime);
+/// <param name="Speaker">In a two-speaker dialogue, who says it: "S1" or "S2" (the input's [S1]/[S2] turns); else absent.</param>
+public sealed record WordTimestamp(string Word, double StartTime, double EndTime,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Speaker = null);
+
+/// <summary>One speaker's turn within a synthesized chunk of a dialogue.</summary>
+/// <param name="Speaker">"S1" or "S2".</param>
+/// <param name="Text">The turn's words as the input wrote them.</param>
+/// <param name="Weight">The turn's share of the chunk: its token count (the model spends time per token).</param>
+public sealed record SpeakerTurn(string Speaker, string Text, int Weight);
 
 /// <summary>
 /// Word timings for a synthesized chunk. With the model's per-token durations, each word gets the
@@ -15,6 +23,37 @@ public static partial class WordTimestamps
 {
     public static IReadOnlyList<string> Words(string text) =>
         WordPattern().Matches(text).Select(m => m.Value).ToList();
+
+    /// <summary>The words of <paramref name="chunk"/>: per speaker turn when it has turns, else from its text and durations.</summary>
+    /// <param name="offsetSeconds">Start of this chunk in the whole response.</param>
+    public static (List<WordTimestamp> Words, bool FromDurations) ForChunk(Inference.AudioChunk chunk, double offsetSeconds)
+    {
+        var frames = chunk.Samples.Length / chunk.Channels;
+        return chunk.Turns is { Count: > 0 } turns
+            ? (ForTurns(turns, frames, chunk.SampleRate, offsetSeconds), false)
+            : ForChunk(chunk.Text ?? "", chunk.Phonemes ?? "", chunk.Durations, frames, chunk.SampleRate, offsetSeconds);
+    }
+
+    /// <summary>
+    /// A dialogue chunk's words: the chunk's length is shared out among its turns by their token counts, then within
+    /// each turn by letters (an estimate: ZipVoice reports no durations); each word names its speaker.
+    /// </summary>
+    public static List<WordTimestamp> ForTurns(IReadOnlyList<SpeakerTurn> turns, int sampleCount, int sampleRate, double offsetSeconds)
+    {
+        var seconds = (double)sampleCount / sampleRate;
+        var total = turns.Sum(t => (double)Math.Max(t.Weight, 0));
+        var result = new List<WordTimestamp>();
+        if (seconds <= 0 || total <= 0) return result;
+        var at = offsetSeconds;
+        foreach (var turn in turns)
+        {
+            var length = seconds * Math.Max(turn.Weight, 0) / total;
+            var (words, _) = ForChunk(turn.Text, "", null, (int)Math.Round(length * sampleRate), sampleRate, at);
+            result.AddRange(words.Select(w => w with { Speaker = turn.Speaker }));
+            at += length;
+        }
+        return result;
+    }
 
     /// <param name="offsetSeconds">Start of this chunk in the whole response.</param>
     /// <param name="durations">Per-token durations including the two pads, or null.</param>

@@ -236,6 +236,34 @@ public sealed class DialogHttpTests : IDisposable
         Assert.Equal("too_many_prompt_files", await ErrorCode(await _client.PostAsync("/v1/zipvoice/audio/speech", three)));
     }
 
+    [Theory]
+    [InlineData("zipvoice_dialog", false)]
+    [InlineData("zipvoice_dialog_stereo", true)]
+    public async Task Captions_name_each_turns_speaker_and_follow_the_turns(string model, bool stream)
+    {
+        await RegisterPair();
+        const string input = "[S1] Did you see the match? [S2] I did, what a finish! [S1] Unbelievable.";
+        var response = await _client.PostAsJsonAsync("/v1/audio/speech/captioned",
+            new { model, input, voice = "alice+bob", response_format = "wav", stream, seed = 2 });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var words = lines.SelectMany(l => l.GetProperty("timestamps").EnumerateArray())
+            .Select(w => (Word: w.GetProperty("word").GetString(), Speaker: w.GetProperty("speaker").GetString(),
+                Start: w.GetProperty("start_time").GetDouble(), End: w.GetProperty("end_time").GetDouble())).ToList();
+        Assert.Equal(["Did", "you", "see", "the", "match", "I", "did", "what", "a", "finish", "Unbelievable"], words.Select(w => w.Word));
+        Assert.Equal([.. Enumerable.Repeat("S1", 5), .. Enumerable.Repeat("S2", 5), "S1"], words.Select(w => w.Speaker));
+        Assert.All(words.Zip(words.Skip(1)), p => Assert.True(p.First.End <= p.Second.Start + 1e-9 && p.First.Start < p.First.End));
+        Assert.All(lines, l => Assert.Equal("estimate", l.GetProperty("timestamp_source").GetString()));
+
+        // The words span the audio: the last ends within the last chunk's length, after 80% of it.
+        var audio = lines.Select(l => Convert.FromBase64String(l.GetProperty("audio").GetString()!)).ToList();
+        var seconds = stream
+            ? audio.Sum(a => (a.Length - (a == audio[0] ? 44 : 0)) / 2.0 / (model.EndsWith("stereo") ? 2 : 1)) / 24000
+            : Ffmpeg.DecodeInterleaved(audio[0], model.EndsWith("stereo") ? 2 : 1).Length / (model.EndsWith("stereo") ? 2.0 : 1.0) / 24000;
+        Assert.InRange(words[^1].End, 0.8 * seconds, seconds + 1e-6);
+    }
+
     [Fact]
     public async Task Dialog_mistakes_are_clear_400s()
     {

@@ -1,5 +1,6 @@
 using TtsService.Errors;
 using TtsService.Inference.ZipVoice.Dialog;
+using TtsService.Text;
 
 namespace TtsService.Tests.ZipVoice;
 
@@ -61,4 +62,32 @@ public sealed class DialogTextTests
     [InlineData("file+upload")]
     [InlineData(null)]
     public void One_name_or_an_inline_prompt_is_one_prompt(string? voice) => Assert.Null(DialogPrompts.SplitVoices(voice));
+
+    [Fact]
+    public void Each_chunk_gets_its_turns_weighed_by_tokens_with_the_words_as_written()
+    {
+        var written = DialogText.Turns(" [S1] Hi, Bob. [S2]I'm fine![S1] Good. ");
+        Assert.Equal([("S1", "Hi, Bob."), ("S2", "I'm fine!"), ("S1", "Good.")], written);
+        List<string>[] chunks = [["[S1]", "h", "i", "[S2]", "a", "b", "c"], ["[S1]", "g"]];
+        var turns = DialogText.TurnsOfChunks(chunks, written)!;
+        Assert.Equal([new SpeakerTurn("S1", "Hi, Bob.", 2), new SpeakerTurn("S2", "I'm fine!", 3)], turns[0]);
+        Assert.Equal([new SpeakerTurn("S1", "Good.", 1)], turns[1]);
+        // Marks that do not line up with the text: no turns rather than wrong ones.
+        Assert.Null(DialogText.TurnsOfChunks([["[S1]", "a", "[S1]", "b"]], written));
+        Assert.Null(DialogText.TurnsOfChunks([["[S1]", "a"]], written));
+    }
+
+    [Fact]
+    public void Turn_captions_share_the_chunk_by_weight_and_name_the_speaker()
+    {
+        // 2 s of audio from 1 s in; S1 has 1 token of 4, S2 has 3: S1 takes [1, 1.5), S2 [1.5, 3).
+        var words = WordTimestamps.ForTurns([new SpeakerTurn("S1", "Hi.", 1), new SpeakerTurn("S2", "Fine, thanks.", 3)], 48000, 24000, 1.0);
+        Assert.Equal(["Hi", "Fine", "thanks"], words.Select(w => w.Word));
+        Assert.Equal(["S1", "S2", "S2"], words.Select(w => w.Speaker));
+        Assert.Equal(1.0, words[0].StartTime, 6);
+        Assert.True(words[0].EndTime <= 1.5);
+        Assert.Equal(1.5, words[1].StartTime, 3);
+        Assert.True(words[2].EndTime is > 2.5 and <= 3.0);
+        Assert.All(words.Zip(words.Skip(1)), p => Assert.True(p.First.EndTime <= p.Second.StartTime));
+    }
 }

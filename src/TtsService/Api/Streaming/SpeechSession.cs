@@ -373,8 +373,7 @@ public sealed class SpeechSession : IStreamSession
                             encoder ??= _encoders.Create(_output.Format, new EncoderOptions(rate, chunk.Channels, Streaming: true));
                             encoder.Write(samples, buffer);
                             var (start, end) = Played(item);
-                            var frames = chunk.Samples.Length / chunk.Channels;
-                            var (words, fromDurations) = WordTimestamps.ForChunk(chunk.Text ?? "", chunk.Phonemes ?? "", chunk.Durations, frames, chunk.SampleRate, start);
+                            var (words, fromDurations) = WordTimestamps.ForChunk(chunk, start);
                             await _sink.ChunkAsync(new SessionChunk(index++, buffer.WrittenMemory, chunk.Text ?? "", start, end, words,
                                 words.Count == 0 ? "none" : fromDurations ? "model_durations" : "estimate", rate, chunk.Channels, chunk.Phonemes), cancellationToken);
                             buffer.ResetWrittenCount();

@@ -51,9 +51,14 @@ public sealed partial class ZipVoiceBackend
             request.MaxDuration is > 0 ? request.MaxDuration.Value : DialogText.ChunkSeconds);
         var chunks = DialogText.Chunk(textTokens, maxTokens);
         var removeLongSilence = request.RemoveLongSilence ?? _settings.ZipvoiceRemoveLongSilence;
+        var turns = DialogText.TurnsOfChunks(chunks, DialogText.Turns(request.Text));
         // No early first-words call: a dialogue chunk starts at [S1], and a cut inside a turn would lose the turn's speaker.
-        return Run(variant, prompt, promptIds, chunks, earlyCut: null, request.Speed, options, removeLongSilence, request.Work, cancellationToken);
+        return Run(variant, prompt, promptIds, chunks, earlyCut: null, request.Speed, options, removeLongSilence, request.Work, cancellationToken, turns);
     }
+
+    /// <summary>A dialogue chunk's text as written, its turns marked; null outside a dialogue.</summary>
+    private static string? DialogChunkText(List<SpeakerTurn>? turns) =>
+        turns is null ? null : string.Join(' ', turns.Select(t => $"[{t.Speaker}] {t.Text}"));
 
     /// <summary>A single-speaker model was sent a dialogue (two voices or [S1]/[S2] marks): 400 naming the dialog models.</summary>
     private static InvalidRequestException DialogToSingleSpeakerModel(string model) => new(

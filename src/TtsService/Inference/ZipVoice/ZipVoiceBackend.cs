@@ -267,9 +267,10 @@ public sealed partial class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     }
 
     /// <param name="earlyCut">A stream's schedule: used when this request has the server to itself.</param>
+    /// <param name="turns">A dialogue's speaker turns per chunk (for captions); null otherwise.</param>
     private async IAsyncEnumerable<AudioChunk> Run(ZipVoiceVariant variant, PromptFeatures prompt, long[] promptIds,
         List<List<string>> sentences, ChunkSchedule? earlyCut, float speed, SamplerOptions options, bool removeLongSilence,
-        SpeechWork? work, [EnumeratorCancellation] CancellationToken cancellationToken)
+        SpeechWork? work, [EnumeratorCancellation] CancellationToken cancellationToken, List<List<SpeakerTurn>>? turns = null)
     {
         // Hold the variant loaded while this request runs (the idle unloader skips it). Should it have been unloaded
         // since the request was tokenized, this reloads the same files.
@@ -287,7 +288,7 @@ public sealed partial class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
             var overlaps = lease.CallsInFlight >= 2 || held.Sampler.OnDevice;
             if (earlyCut is not null && lease.MayRunAhead && overlaps) sentences = ZipVoiceChunker.CutForStreaming(sentences, earlyCut);
             var chunks = sentences
-                .Select(c => (Tokens: c, Ids: held.Tokenizer.TokensToIds(c)))
+                .Select((c, i) => (Tokens: c, Ids: held.Tokenizer.TokensToIds(c), Turns: turns?[i]))
                 .Where(c => c.Ids.Length > 0)
                 .ToList();
             await foreach (var chunk in Chunks(held, lease, prompt, promptIds, chunks, speed, options, removeLongSilence, cancellationToken))
@@ -297,7 +298,7 @@ public sealed partial class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
     }
 
     private async IAsyncEnumerable<AudioChunk> Chunks(ZipVoiceVariant variant, InferenceLimiter.RequestLease lease, PromptFeatures prompt, long[] promptIds,
-        List<(List<string> Tokens, long[] Ids)> chunks, float speed, SamplerOptions options, bool removeLongSilence,
+        List<(List<string> Tokens, long[] Ids, List<SpeakerTurn>? Turns)> chunks, float speed, SamplerOptions options, bool removeLongSilence,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var rate = variant.Metadata.SampleRate;
@@ -321,7 +322,7 @@ public sealed partial class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
                 var frames = stereoJoiner.Push(wav);
                 if (i == chunks.Count - 1) frames = [.. frames, .. stereoJoiner.Flush()];
                 if (frames.Length > 0)
-                    yield return new AudioChunk(frames, rate, StereoAudio.Channels) { Text = null, Phonemes = string.Concat(chunks[i].Tokens) };
+                    yield return new AudioChunk(frames, rate, StereoAudio.Channels) { Text = DialogChunkText(chunks[i].Turns), Phonemes = string.Concat(chunks[i].Tokens), Turns = chunks[i].Turns };
                 i++;
                 continue;
             }
@@ -330,7 +331,7 @@ public sealed partial class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
             var ready = joiner!.Push(wav);
             if (i == chunks.Count - 1) ready = [.. ready, .. joiner.Flush()];
             if (ready.Length > 0)
-                yield return new AudioChunk(ready, rate) { Text = null, Phonemes = string.Concat(chunks[i].Tokens) };
+                yield return new AudioChunk(ready, rate) { Text = DialogChunkText(chunks[i].Turns), Phonemes = string.Concat(chunks[i].Tokens), Turns = chunks[i].Turns };
             i++;
         }
     }

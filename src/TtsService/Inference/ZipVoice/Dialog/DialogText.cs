@@ -72,6 +72,44 @@ public static partial class DialogText
         return tokenizer.TextToTokens(TurnSpacing().Replace(punctuated, "$1"));
     }
 
+    /// <summary>The turns of a dialogue as written: each mark's speaker ("S1"/"S2") and the words after it.</summary>
+    public static List<(string Speaker, string Text)> Turns(string text)
+    {
+        var parts = TurnSplit().Split(text);
+        var turns = new List<(string, string)>();
+        for (var i = 0; i < parts.Length; i++)
+            if (parts[i] is Speaker1 or Speaker2)
+                turns.Add((parts[i][1..^1], i + 1 < parts.Length ? parts[i + 1].Trim() : ""));
+        return turns;
+    }
+
+    /// <summary>
+    /// The speaker turns of each chunk (<see cref="Chunk"/>'s output, in order), for captions: a turn is weighed by its
+    /// tokens and given the words of <paramref name="written"/>'s turn at the same place. Null when the marks of the
+    /// tokens and of the text do not line up (then captions fall back to none).
+    /// </summary>
+    public static List<List<SpeakerTurn>>? TurnsOfChunks(IReadOnlyList<IReadOnlyList<string>> chunks, IReadOnlyList<(string Speaker, string Text)> written)
+    {
+        var result = new List<List<SpeakerTurn>>();
+        var next = 0;
+        foreach (var chunk in chunks)
+        {
+            var turns = new List<SpeakerTurn>();
+            foreach (var token in chunk)
+            {
+                if (token is Speaker1 or Speaker2)
+                {
+                    if (next >= written.Count || written[next].Speaker != token[1..^1]) return null;
+                    turns.Add(new SpeakerTurn(written[next].Speaker, written[next].Text, 0));
+                    next++;
+                }
+                else if (turns.Count > 0) turns[^1] = turns[^1] with { Weight = turns[^1].Weight + 1 };
+            }
+            result.Add(turns);
+        }
+        return next == written.Count ? result : null;
+    }
+
     /// <summary>
     /// chunk_tokens_dialog: a new dialogue starts at every <c>[S1]</c>; dialogues are merged while a chunk stays
     /// within <paramref name="maxTokens"/> (one longer dialogue stays whole).
