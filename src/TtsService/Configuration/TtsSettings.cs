@@ -70,6 +70,12 @@ public sealed class TtsSettings
     /// model has its own pool (ONNX Runtime's default).
     /// </summary>
     public string OnnxThreadPool { get; set; } = "shared";
+    /// <summary>
+    /// With the shared pool on a multi-core CPU: each model is loaded a second time with one intra-op thread of its
+    /// own, and a model call that starts while another call runs or waits uses that copy, so under load each call keeps
+    /// to a core and alone it still gets them all. Costs a second copy of the weights in memory.
+    /// </summary>
+    public bool OnnxThreadsByLoad { get; set; }
     /// <summary>Idle ONNX Runtime threads spin for a while before sleeping: a little lower latency, but
     /// spinning threads steal cores from concurrent calls.</summary>
     public bool OnnxAllowSpinning { get; set; }
@@ -154,6 +160,9 @@ public sealed class TtsSettings
 
     /// <summary>Intra-op threads of one model call: the setting, or one per core.</summary>
     public int EffectiveIntraOpThreads => OnnxIntraOpThreads > 0 ? OnnxIntraOpThreads : Environment.ProcessorCount;
+    /// <summary><see cref="OnnxThreadsByLoad"/> applies: shared pool, more than one thread, CPU.</summary>
+    public bool EffectiveThreadsByLoad => OnnxThreadsByLoad && !WantsGpu && EffectiveIntraOpThreads > 1
+        && OnnxThreadPool.Trim().Equals("shared", StringComparison.OrdinalIgnoreCase);
 
     public int EffectiveMaxConcurrentInferences =>
         MaxConcurrentInferences > 0 ? MaxConcurrentInferences : (WantsGpu ? 2 : Environment.ProcessorCount);

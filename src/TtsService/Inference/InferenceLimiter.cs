@@ -41,8 +41,9 @@ public sealed class InferenceLimiter
     {
         _settings = settings;
         Capacity = _free = settings.EffectiveMaxConcurrentInferences;
-        CallsInFlightPerRequest =
-            !settings.WantsGpu && settings.EffectiveIntraOpThreads * 2 <= Environment.ProcessorCount && Capacity >= 2 ? 2 : 1;
+        // onnx_threads_by_load runs calls that overlap on 1-thread sessions: they leave a core each, as few threads do.
+        var callLeavesCores = settings.EffectiveIntraOpThreads * 2 <= Environment.ProcessorCount || settings.EffectiveThreadsByLoad;
+        CallsInFlightPerRequest = !settings.WantsGpu && callLeavesCores && Capacity >= 2 ? 2 : 1;
         if (meters is null) return;
         // Observable gauges are read when /metrics is scraped, so they cost nothing between scrapes.
         var meter = meters.Create(ServiceMetrics.MeterName);

@@ -19,13 +19,47 @@ public sealed class OnnxSessions
     private readonly TtsSettings _settings;
     private readonly ILogger<OnnxSessions> _logger;
     private readonly bool _shared;
+    private readonly InferenceLimiter? _limiter;
+    private readonly bool _byLoad;
 
-    public OnnxSessions(TtsSettings settings, ILogger<OnnxSessions> logger)
+    /// <param name="limiter">The host's limiter, whose live state picks each call's session under onnx_threads_by_load.</param>
+    public OnnxSessions(TtsSettings settings, ILogger<OnnxSessions> logger, InferenceLimiter? limiter = null)
     {
         _settings = settings;
         _logger = logger;
+        _limiter = limiter;
         _shared = settings.OnnxThreadPool.Trim().Equals("shared", StringComparison.OrdinalIgnoreCase) && EnsureSharedPool(settings, logger);
+        _byLoad = settings.EffectiveThreadsByLoad && _shared && _sharedPoolThreads > 1 && limiter is not null;
     }
+
+    /// <summary>onnx_threads_by_load is in effect: CPU models get a 1-thread session for calls under load.</summary>
+    public bool ThreadsByLoad => _byLoad;
+
+    /// <summary>
+    /// <see cref="Open"/>, plus with <c>onnx_threads_by_load</c> on CPU a second session of the same file with one
+    /// intra-op thread of its own, for calls made while other calls run or wait (see <see cref="LoadAwareSession"/>).
+    /// </summary>
+    public (LoadAwareSession Session, bool OnCuda) OpenLoadAware(string path)
+    {
+        var (main, onCuda) = Open(path);
+        if (onCuda || !_byLoad) return (new LoadAwareSession(main, null, static () => false), onCuda);
+        try
+        {
+            var underLoad = new InferenceSession(path, BaseOptions(ownSingleThread: true));
+            _logger.LogInformation("Loaded {Model} a second time with 1 intra-op thread, for calls under load (onnx_threads_by_load)", Path.GetFileName(path));
+            return (new LoadAwareSession(main, underLoad, Crowded), false);
+        }
+        catch
+        {
+            main.Dispose();
+            throw;
+        }
+    }
+
+    private bool Crowded() => _limiter is { } limiter && IsCrowded(limiter);
+
+    /// <summary>Another model call runs beside this one or waits for a slot: the shared pool's threads are contended.</summary>
+    public static bool IsCrowded(InferenceLimiter limiter) => limiter.Running > 1 || limiter.Waiting > 0;
 
     public bool WantsCuda => _settings.WantsGpu;
 
@@ -130,7 +164,8 @@ public sealed class OnnxSessions
 
     private const string CudaProviderLibrary = "libonnxruntime_providers_cuda.so";
 
-    private Microsoft.ML.OnnxRuntime.SessionOptions BaseOptions()
+    /// <param name="ownSingleThread">A session with one intra-op thread of its own (no pool): a call under load.</param>
+    private Microsoft.ML.OnnxRuntime.SessionOptions BaseOptions(bool ownSingleThread = false)
     {
         var options = new Microsoft.ML.OnnxRuntime.SessionOptions
         {
@@ -142,13 +177,38 @@ public sealed class OnnxSessions
             EnableMemoryPattern = false,
             EnableCpuMemArena = _settings.OnnxMemoryArena,
         };
-        if (_shared)
+        if (_shared && !ownSingleThread)
         {
             options.DisablePerSessionThreads();
             return options;
         }
-        options.IntraOpNumThreads = _settings.EffectiveIntraOpThreads;
+        options.IntraOpNumThreads = ownSingleThread ? 1 : _settings.EffectiveIntraOpThreads;
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", _settings.OnnxAllowSpinning ? "1" : "0");
         return options;
+    }
+}
+
+/// <summary>
+/// A model's sessions when calls may run beside each other. Alone, a call on the shared pool uses every core. Beside
+/// other calls the pool's threads are contended, and a call that keeps to one core does more work per second
+/// (bench/RealModelBench: 1 thread against the default at ×2 and ×4), so with <c>onnx_threads_by_load</c> a call that
+/// starts while another runs or waits takes a second session of the same file with one thread of its own. That costs
+/// a second copy of the weights in memory (README, Performance). Without the setting, or on CUDA, both are the same.
+/// </summary>
+public sealed class LoadAwareSession(InferenceSession main, InferenceSession? underLoad, Func<bool> crowded) : IDisposable
+{
+    /// <summary>The shared-pool (or CUDA) session; its metadata describes both.</summary>
+    public InferenceSession Main => main;
+
+    /// <summary>True when a second, 1-thread session is loaded for calls under load.</summary>
+    public bool HasUnderLoadSession => underLoad is not null;
+
+    /// <summary>The session for a call starting now, from the limiter's live state.</summary>
+    public InferenceSession ForCall => underLoad is not null && crowded() ? underLoad : main;
+
+    public void Dispose()
+    {
+        main.Dispose();
+        underLoad?.Dispose();
     }
 }

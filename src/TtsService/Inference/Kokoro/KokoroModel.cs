@@ -16,7 +16,7 @@ public sealed class KokoroModel : IDisposable
     public const int MaxTokens = 512;
     public const int SampleRate = 24000;
 
-    private readonly InferenceSession _session;
+    private readonly LoadAwareSession _sessions;
     private readonly string _idsInput;
     private readonly string _audioOutput;
     private readonly string? _durationsOutput;
@@ -30,26 +30,26 @@ public sealed class KokoroModel : IDisposable
     public KokoroModel(string path, OnnxSessions sessions)
     {
         FilePath = path;
-        (_session, OnCuda) = sessions.Open(path);
+        (_sessions, OnCuda) = sessions.OpenLoadAware(path);
         try
         {
-            var inputs = _session.InputMetadata;
+            var inputs = _sessions.Main.InputMetadata;
             _idsInput = Require(inputs, ["input_ids", "tokens"], TensorElementType.Int64, 2);
             Require(inputs, ["style"], TensorElementType.Float, 2);
             Require(inputs, ["speed"], TensorElementType.Float, 1);
-            var outputs = _session.OutputMetadata;
+            var outputs = _sessions.Main.OutputMetadata;
             _audioOutput = new[] { "waveform", "audio" }.FirstOrDefault(outputs.ContainsKey)
                 ?? throw new InvalidDataException($"{Path.GetFileName(path)}: no output named 'waveform' or 'audio' (outputs: {string.Join(", ", outputs.Keys)}).");
             if (outputs[_audioOutput].ElementDataType != TensorElementType.Float)
                 throw new InvalidDataException($"{Path.GetFileName(path)}: output '{_audioOutput}' is {outputs[_audioOutput].ElementDataType}, expected float32.");
             _durationsOutput = outputs.ContainsKey("durations") ? "durations" : outputs.ContainsKey("pred_dur") ? "pred_dur" : null;
-            Metadata = _session.ModelMetadata.CustomMetadataMap;
+            Metadata = _sessions.Main.ModelMetadata.CustomMetadataMap;
             if (Metadata.TryGetValue("sample_rate", out var rate) && rate.Trim() != SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 throw new InvalidDataException($"{Path.GetFileName(path)}: metadata sample_rate is {rate}; Kokoro v1.0 runs at {SampleRate}.");
         }
         catch
         {
-            _session.Dispose();
+            _sessions.Dispose();
             throw;
         }
     }
@@ -75,7 +75,7 @@ public sealed class KokoroModel : IDisposable
         using var speedValue = OrtValue.CreateTensorValueFromMemory(new[] { speed }, [1]);
         string[] outputNames = _durationsOutput is null ? [_audioOutput] : [_audioOutput, _durationsOutput];
         using var runOptions = new RunOptions();
-        using var results = _session.Run(runOptions, [_idsInput, "style", "speed"], [idsValue, styleValue, speedValue], outputNames);
+        using var results = _sessions.ForCall.Run(runOptions, [_idsInput, "style", "speed"], [idsValue, styleValue, speedValue], outputNames);
         var audio = results[0].GetTensorDataAsSpan<float>().ToArray();
         int[]? durations = null;
         if (_durationsOutput is not null)
@@ -91,7 +91,7 @@ public sealed class KokoroModel : IDisposable
         return new KokoroOutput(audio, durations);
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => _sessions.Dispose();
 }
 
 /// <param name="Audio">24 kHz samples.</param>

@@ -20,7 +20,7 @@ public sealed class VocosVocoder : IDisposable
     public const string CosOutput = "x";
     public const string SinOutput = "y";
 
-    private readonly InferenceSession _session;
+    private readonly LoadAwareSession _sessions;
     private readonly string _input;
     private readonly string[] _outputs;
     private readonly InverseStft _istft;
@@ -35,29 +35,29 @@ public sealed class VocosVocoder : IDisposable
     public VocosVocoder(string path, OnnxSessions sessions)
     {
         FilePath = path;
-        (_session, OnCuda) = sessions.Open(path);
+        (_sessions, OnCuda) = sessions.OpenLoadAware(path);
         try
         {
             var file = Path.GetFileName(path);
-            var inputs = _session.InputMetadata;
+            var inputs = _sessions.Main.InputMetadata;
             if (inputs.Count != 1)
                 throw new InvalidDataException($"{file}: expected one input (mel float32 [1, feat_dim, F]), found {inputs.Count} ({string.Join(", ", inputs.Keys)}).");
-            var inputName = _session.InputNames[0];
+            var inputName = _sessions.Main.InputNames[0];
             var inputMeta = inputs[inputName];
             _input = inputName;
             if (inputMeta.ElementDataType != TensorElementType.Float || inputMeta.Dimensions.Length != 3)
                 throw new InvalidDataException($"{file}: input '{inputName}' is {inputMeta.ElementDataType} rank {inputMeta.Dimensions.Length}, expected float32 rank 3 [1, feat_dim, F].");
             FeatDim = inputMeta.Dimensions[1] > 0 ? inputMeta.Dimensions[1] : null;
 
-            Settings = ReadSettings(_session.ModelMetadata.CustomMetadataMap, file);
+            Settings = ReadSettings(_sessions.Main.ModelMetadata.CustomMetadataMap, file);
             _istft = new InverseStft(Settings);
 
-            var outputs = _session.OutputMetadata;
+            var outputs = _sessions.Main.OutputMetadata;
             if (outputs.Count != 3)
                 throw new InvalidDataException($"{file}: expected three outputs ({MagOutput}, {CosOutput}, {SinOutput}), found {outputs.Count} ({string.Join(", ", outputs.Keys)}).");
             // By name when the export names them so; otherwise in order, as sherpa-onnx reads them.
             string[] named = [MagOutput, CosOutput, SinOutput];
-            _outputs = named.All(outputs.ContainsKey) ? named : _session.OutputNames.ToArray();
+            _outputs = named.All(outputs.ContainsKey) ? named : _sessions.Main.OutputNames.ToArray();
             foreach (var name in _outputs)
             {
                 var meta = outputs[name];
@@ -69,7 +69,7 @@ public sealed class VocosVocoder : IDisposable
         }
         catch
         {
-            _session.Dispose();
+            _sessions.Dispose();
             throw;
         }
     }
@@ -99,7 +99,7 @@ public sealed class VocosVocoder : IDisposable
 
         using var input = OrtValue.CreateTensorValueFromMemory(transposed, [1, featDim, frames]);
         using var runOptions = new RunOptions();
-        using var results = _session.Run(runOptions, [_input], [input], _outputs);
+        using var results = _sessions.ForCall.Run(runOptions, [_input], [input], _outputs);
         var mag = results[0].GetTensorDataAsSpan<float>();
         var cos = results[1].GetTensorDataAsSpan<float>();
         var sin = results[2].GetTensorDataAsSpan<float>();
@@ -152,5 +152,5 @@ public sealed class VocosVocoder : IDisposable
         return settings;
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => _sessions.Dispose();
 }

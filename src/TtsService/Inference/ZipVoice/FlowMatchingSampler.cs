@@ -163,20 +163,18 @@ public sealed class FlowMatchingSampler : IDisposable
         using var speechValue = OrtValue.CreateTensorValueFromMemory(speech, shape);
         using var tValue = OrtValue.CreateTensorValueFromMemory(t, ZipVoiceModel.ScalarShape(m.T));
         using var scaleValue = OrtValue.CreateTensorValueFromMemory(scale, ZipVoiceModel.ScalarShape(m.GuidanceScale));
-        using var binding = m.Decoder.CreateIoBinding();
-        binding.BindInput(m.T.Name, tValue);
-        binding.BindInput(m.X.Name, xValue);
-        binding.BindInput(m.TextCondition.Name, textValue);
-        binding.BindInput(m.SpeechCondition.Name, speechValue);
-        binding.BindInput(m.GuidanceScale.Name, scaleValue);
-        binding.BindOutput(m.VelocityOutput, vValue);
+        string[] inputNames = [m.T.Name, m.X.Name, m.TextCondition.Name, m.SpeechCondition.Name, m.GuidanceScale.Name];
+        OrtValue[] inputs = [tValue, xValue, textValue, speechValue, scaleValue];
+        string[] outputNames = [m.VelocityOutput];
+        OrtValue[] outputs = [vValue];
         using var runOptions = new RunOptions();
         using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
         for (var step = 0; step < timesteps.Length - 1; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             t[0] = timesteps[step];
-            m.Decoder.RunWithBinding(runOptions, binding);
+            // The session is picked per step: a step that starts while other calls run takes the 1-thread one.
+            m.DecoderForStep.Run(runOptions, inputNames, inputs, outputNames, outputs);
             EulerUpdate(x, v, timesteps[step + 1] - timesteps[step]);
         }
     }

@@ -61,8 +61,25 @@ public sealed class ZipVoiceModel : IDisposable
     public ZipVoiceInput GuidanceScale { get; }
     public string VelocityOutput { get; }
 
+    /// <summary>The decoder's session for a step starting now: with onnx_threads_by_load, a 1-thread copy under load.</summary>
+    public InferenceSession DecoderForStep => _decoderSessions?.ForCall ?? Decoder;
+    private readonly LoadAwareSession? _decoderSessions;
+
     public ZipVoiceModel(string textEncoderPath, string decoderPath, OnnxSessions sessions)
-        : this(textEncoderPath, decoderPath, sessions.Open) { }
+        : this(textEncoderPath, decoderPath, sessions.Open)
+    {
+        // The decoder is nearly all of ZipVoice's work: it alone gets a second session for calls under load.
+        if (!sessions.ThreadsByLoad || OnCuda) return;
+        try
+        {
+            _decoderSessions = sessions.OpenLoadAware(decoderPath).Session;
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
 
     internal ZipVoiceModel(string textEncoderPath, string decoderPath, Func<string, (InferenceSession, bool)> open)
     {
@@ -181,5 +198,6 @@ public sealed class ZipVoiceModel : IDisposable
     {
         TextEncoder.Dispose();
         Decoder.Dispose();
+        _decoderSessions?.Dispose();
     }
 }
