@@ -5,7 +5,8 @@ Run by hand; the outputs are committed, so the test command never needs torch.
 
     python3 tools/reference/make_fixtures.py \
         --zipvoice ZIPVOICE_SRC --vocos VOCOS_SRC --kokoro KOKORO_SRC \
-        [--realshape /tmp/realshape/models] [--out tests/TtsService.Tests/Fixtures/reference]
+        [--realshape /tmp/realshape/models] [--dialog /tmp/dialog-realshape] [--only ...] \
+        [--out tests/TtsService.Tests/Fixtures/reference]
 
 *_SRC is a source checkout or a git directory (a bare mirror is fine; its HEAD is extracted to a
 temporary folder). Fixtures were made from:
@@ -36,8 +37,41 @@ What it writes (float32 .npy, plus manifest.json describing every case):
              ZipVoice-Distill (rebuilt in PyTorch from the realshape seed) with a saved initial noise,
              then Vocos (rebuilt likewise) to the waveform, clamp and the prompt-RMS rule.
              About 20 minutes on two busy cores; --only features timesteps istft kokoro skips it.
+  dialog/    (with --dialog DIR, DIR holding zipvoice_dialog/ and zipvoice_dialog_stereo/ from
+             tools/export/make.sh --random-weights, same --seed) infer_zipvoice_dialog.py's own
+             generate_sentence (mono) and generate_sentence_stereo, end to end from WAV files and texts, on
+             the export's models rebuilt in PyTorch (export_dialog.py imported as a module: its read_tokens
+             and decorrelate_, in its order; upstream's ZipVoiceDialog / ZipVoiceDialogStereo, not converted)
+             with a saved initial noise and the realshape Vocos (vocos.pretrained.Vocos around the rebuilt
+             backbone and head). Four cases, text "[S1] Yes. [S2] No.", 4 steps, guidance 1.5, t_shift 0.5:
+             mono_merged (one mono recording of both speakers, "[S1] Good morning. [S2] Hi there."),
+             mono_split (two recordings joined as generate_list joins them, "[S1]{a}[S2]{b}", speed 1.25),
+             stereo_merged (a two-channel recording, a speaker per channel), stereo_split (two mono
+             recordings, one per channel, the other silent). Per case: token strings and ids (text and
+             prompt), prompt_rms, prompt features (x feat_scale; only the largest float32-vs-float64 gap is
+             kept, under 1e-5), text condition (incl. the speaker-turn embedding), noise, sampled features,
+             and the final waveform (C, T) as generate_sentence* saves it (after clamp, the prompt-RMS
+             rule, cross_fade_concat and remove_silence). About 10 minutes and 2 GiB on two cores.
+             Upstream as it is: generate_sentence*, DialogTokenizer (preprocess_text, get_segment,
+             tokenize_EN with EnglishTextNormalizer and Debian's python3-inflect), add_punctuation,
+             chunk_tokens_dialog, batchify_tokens, load_prompt_wav, remove_silence (Debian's
+             python3-pydub), rms_norm, VocosFbank, ZipVoice.sample and its solver, Vocos.decode,
+             cross_fade_concat. Re-stated here: piper_phonemize.phonemize_espeak (not in Debian; see
+             piper_phonemize_stand_in, on Debian's libespeak-ng 1.51). Patched in: torch.randn inside
+             ZipVoice.sample (the saved noise) and torchaudio.save (the waveform is kept, not written).
+             Left out: upstream's assets/silence.wav (room tone, absent from the mirror) is replaced by
+             digital silence, as the service uses. Tested by tests/TtsService.Tests/Reference/
+             DialogReferenceTests.cs:
+                 TTS_DIALOG_MODELS_DIR=/tmp/dialog-realshape TTS_REALSHAPE_DIR=/tmp/realshape/models \
+                 dotnet test tests/TtsService.Tests -c Release --filter FullyQualifiedName~DialogReference
+             The dialog fixtures were made with Debian's /usr/bin/python3 3.11.2, torch 1.13.0a0, torchaudio
+             0.13.1, numpy 1.24.2, pydub 0.24.1, inflect 2.1.0 and espeak-ng 1.51, by:
+                 /usr/bin/python3 tools/reference/make_fixtures.py --zipvoice ZIPVOICE_GIT_DIR --vocos \
+                     VOCOS_GIT_DIR --kokoro KOKORO_GIT_DIR --dialog /tmp/dialog-realshape --only dialog
+             (apt-get install python3-pydub python3-inflect besides the packages above).
 """
 import argparse
+import importlib.metadata
 import json
 import math
 import os
@@ -560,6 +594,281 @@ def make_whole(w: Writer, models: Path, seed: int, vocos_src: str):
     w.manifest["whole"] = {"prompt_wav": "whole/prompt.wav", "seed": seed, "cases": cases}
 
 
+# --------------------------------------------------------------------------- 6. ZipVoice-Dialog
+
+def piper_phonemize_stand_in():
+    """piper_phonemize.phonemize_espeak (rhasspy/piper-phonemize bfc2e75 src/phonemize.cpp phonemize_eSpeak),
+    restated on Debian's libespeak-ng 1.51 through ctypes: the package is not in Debian and cannot be installed
+    here. piper calls espeak_TextToPhonemesWithTerminator (its espeak-ng fork) clause by clause, IPA without ties
+    (phonememode 0x02), NFD-decomposes each clause, drops "(lang)" switch flags and appends the clause's
+    terminator: PERIOD ".", QUESTION "?", EXCLAMATION "!", COMMA ", ", COLON ": ", SEMICOLON "; "; a PERIOD,
+    QUESTION or EXCLAMATION ends the sentence. Debian's 1.51 has only espeak_TextToPhonemes, so the terminator
+    is read from the text the call consumed (less the one character espeak reads ahead); a clause ending in
+    anything else, or in a run of marks, is refused, not guessed (the fixture texts are plain sentences)."""
+    import ctypes
+    import unicodedata
+
+    lib = ctypes.CDLL("libespeak-ng.so.1")
+    lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+    lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
+    if lib.espeak_Initialize(2, 0, None, 0) <= 0:   # AUDIO_OUTPUT_SYNCHRONOUS, default espeak-ng-data
+        raise RuntimeError("espeak_Initialize failed")
+    marks = {".": ["."], "?": ["?"], "!": ["!"], ",": [",", " "], ":": [":", " "], ";": [";", " "]}
+
+    def phonemize_espeak(text, voice):
+        if lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            raise RuntimeError("Failed to set eSpeak-ng voice")
+        data = text.encode("utf-8")
+        buf = ctypes.create_string_buffer(data)
+        base = ctypes.addressof(buf)
+        pointer = ctypes.c_void_p(base)
+        sentences, sentence = [], None
+        while pointer.value is not None:
+            start = pointer.value - base
+            clause = lib.espeak_TextToPhonemes(ctypes.byref(pointer), 0, 0x02).decode("utf-8")
+            last_clause = pointer.value is None
+            consumed = data[start:len(data) if last_clause else pointer.value - base].decode("utf-8")
+            if not last_clause:
+                consumed = consumed[:-1]  # espeak has read one character of the next clause
+            consumed = consumed.rstrip()
+            if sentence is None:
+                sentence = []
+                sentences.append(sentence)
+            in_flag = False
+            for ch in unicodedata.normalize("NFD", clause):
+                if in_flag:
+                    in_flag = ch != ")"
+                elif ch == "(":
+                    in_flag = True
+                else:
+                    sentence.append(ch)
+            last = consumed[-1:]
+            if len(consumed) > 1 and consumed[-1] in marks and consumed[-2] in marks:
+                raise ValueError(f"clause {consumed!r} ends in a run of marks: the stand-in reads single terminators only")
+            if last in marks:
+                sentence.extend(marks[last])
+                if last in ".?!":
+                    sentence = None
+            elif last and not last.isalnum():
+                raise ValueError(f"clause {consumed!r} ends in {last!r}: the stand-in reads only . ? ! , : ; terminators")
+        return sentences
+
+    return phonemize_espeak
+
+
+def import_dialog(vocos_src: str):
+    """infer_zipvoice_dialog.py with upstream's own DialogTokenizer (import_zipvoice put a stand-in in its place),
+    piper_phonemize as above, and `from vocos import Vocos` answered by vocos/pretrained.py's class."""
+    stub("piper_phonemize", phonemize_espeak=piper_phonemize_stand_in())
+    stub_any("cn2an")  # only ChineseTextNormalizer calls it; inflect is Debian's python3-inflect
+    sys.modules["jieba"].default_logger = types.SimpleNamespace(setLevel=lambda level: None)  # Chinese only
+    for name in ["zipvoice.tokenizer.tokenizer", "zipvoice.tokenizer.normalizer"]:
+        sys.modules.pop(name, None)
+    import zipvoice.tokenizer.tokenizer  # noqa: F401
+    from vocos.pretrained import Vocos
+    sys.modules["vocos"].Vocos = Vocos
+    import zipvoice.bin.infer_zipvoice_dialog as dialog
+    return dialog
+
+
+@torch.no_grad()
+def dialog_model(variant: str, models: Path, seed: int):
+    """tools/export/export_dialog.py --random-weights's model: its own read_tokens and decorrelate_, in its order
+    (torch.manual_seed(seed), upstream's class from model.json + the token table's ids, decorrelate_(seed)). Not
+    converted (convert_scaled_to_non_scaled): generate_sentence runs upstream's module as it is."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "export"))
+    import export_dialog
+    from zipvoice.models.zipvoice_dialog import ZipVoiceDialog, ZipVoiceDialogStereo
+
+    token2id = export_dialog.read_tokens(models / variant / "tokens.txt")
+    config = json.loads((models / variant / "model.json").read_text())
+    tokenizer_config = {"vocab_size": len(token2id), "pad_id": token2id["_"],
+                        "spk_a_id": token2id["[S1]"], "spk_b_id": token2id["[S2]"]}
+    stats = json.loads((models / variant / "export_stats.json").read_text())
+    assert stats["random_weights"] and stats["seed"] == seed and not stats["tiny"], stats
+    assert all(stats[k] == v for k, v in tokenizer_config.items()), (stats, tokenizer_config)
+    torch.manual_seed(seed)
+    cls = ZipVoiceDialogStereo if variant == "zipvoice_dialog_stereo" else ZipVoiceDialog
+    model = cls(**config["model"], **tokenizer_config)
+    export_dialog.decorrelate_(model, seed)
+    model.eval()
+    assert sum(p.numel() for p in model.parameters()) == stats["params_total"]
+    return model
+
+
+def dialog_recordings(out: Path):
+    """Two speakers (espeak-ng voices of different pitch), 24 kHz 16-bit, quiet (RMS 0.03: the prompt-RMS rule
+    applies). Written as the service and upstream both read them: mono files per speaker, a mono recording of
+    both (merged, for zipvoice_dialog) and a two-channel one, a speaker per channel (merged, for the stereo model)."""
+    def speaker(text, pitch):
+        with tempfile.TemporaryDirectory() as d:
+            f = os.path.join(d, "s.wav")
+            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "280", "-p", str(pitch), "-w", f, text], check=True)
+            with wave.open(f) as wf:
+                rate = wf.getframerate()
+                x = np.frombuffer(wf.readframes(wf.getnframes()), dtype="<i2").astype(np.float64) / 32768.0
+        nz = np.nonzero(np.abs(x) > 1e-3)[0]
+        x = to_rate(x[max(0, nz[0] - 200): nz[-1] + 200], rate, 24000)
+        return x * (0.03 / np.sqrt(np.mean(x ** 2)))
+
+    a_text, b_text = "Good morning.", "Hi there."
+    a, b = speaker(a_text, 35), speaker(b_text, 75)
+    gap = np.zeros(1200)
+    files = {"a": ("dialog/speaker_a.wav", a), "b": ("dialog/speaker_b.wav", b),
+             "merged_mono": ("dialog/merged_mono.wav", np.concatenate([a, gap, b])),
+             "merged_stereo": ("dialog/merged_stereo.wav", np.stack([
+                 np.concatenate([a, gap, np.zeros(len(b))]), np.concatenate([np.zeros(len(a)), gap, b])], axis=1))}
+    for rel, x in files.values():
+        write_wav(out / rel, x, 24000)
+    return {k: v[0] for k, v in files.items()}, a_text, b_text
+
+
+DIALOG_CASES = [
+    # name, variant, prompt wavs (keys of dialog_recordings), speed
+    ("mono_merged", "zipvoice_dialog", ["merged_mono"], 1.0),
+    ("mono_split", "zipvoice_dialog", ["a", "b"], 1.25),
+    ("stereo_merged", "zipvoice_dialog_stereo", ["merged_stereo"], 1.0),
+    ("stereo_split", "zipvoice_dialog_stereo", ["a", "b"], 1.0),
+]
+DIALOG_TEXT = "[S1] Yes. [S2] No."
+DIALOG_STEPS, DIALOG_GUIDANCE, DIALOG_T_SHIFT = 4, 1.5, 0.5
+
+
+@torch.no_grad()
+def make_dialog(w: Writer, models: Path, seed: int, vocos_src: str, zipvoice_src: str):
+    dialog = import_dialog(vocos_src)
+    from zipvoice.tokenizer.tokenizer import DialogTokenizer
+    from zipvoice.utils.feature import VocosFbank
+
+    wavs, a_text, b_text = dialog_recordings(w.out)
+    parts = realshape_vocos(vocos_src, seed)
+    vocoder = sys.modules["vocos"].Vocos(feature_extractor=None, backbone=parts.backbone, head=parts.head).eval()
+    # generate_sentence_stereo fills the other channel of two mono prompts from --silence-wav (assets/silence.wav,
+    # not in the mirror: a two-channel recording of room tone); the service puts digital silence there, and so does this file.
+    silence = Path(tempfile.mkdtemp(prefix="ref-dialog-")) / "silence.wav"
+    write_wav(silence, np.zeros((24000 * 10, 2)), 24000)  # two channels, as upstream indexes it
+
+    cases = []
+    for variant in ["zipvoice_dialog", "zipvoice_dialog_stereo"]:
+        model = dialog_model(variant, models, seed)
+        tokenizer = DialogTokenizer(token_file=str(models / variant / "tokens.txt"))
+        stereo = variant == "zipvoice_dialog_stereo"
+        extractor = VocosFbank(num_channels=2 if stereo else 1)
+        for name, case_variant, keys, speed in DIALOG_CASES:
+            if case_variant != variant:
+                continue
+            seen = {}
+            real_extract, real_sample = extractor.extract, model.sample
+            real_text = model.forward_text_inference_ratio_duration
+            real_save, real_concat, real_rms = dialog.torchaudio.save, dialog.cross_fade_concat, dialog.rms_norm
+
+            def extract(samples, sampling_rate):
+                seen["extract_input"] = samples.clone()
+                return real_extract(samples, sampling_rate=sampling_rate)
+
+            def text_condition(**kw):
+                out = real_text(**kw)
+                seen["text_condition"] = out[0].clone()
+                return out
+
+            def sample(**kw):
+                seen["sample_kw"] = kw
+                real_randn = torch.randn
+
+                def fixed_randn(*shape, **k):
+                    # ZipVoice.sample draws x0 = torch.randn(B, frames, C): hand out a saved tensor instead.
+                    seen["noise"] = real_randn(*shape, generator=torch.Generator().manual_seed(2024))
+                    return seen["noise"].clone()
+
+                torch.randn = fixed_randn
+                try:
+                    out = real_sample(**kw)
+                finally:
+                    torch.randn = real_randn
+                seen["features"] = out[0].clone()
+                return out
+
+            def concat(chunks, **kw):
+                seen["chunks"] = [c.clone() for c in chunks]
+                return real_concat(chunks, **kw)
+
+            def save(path, wav, sample_rate):
+                seen["final"] = wav.clone()
+
+            def rms(prompt_wav, target_rms):
+                out = real_rms(prompt_wav, target_rms)
+                seen["prompt_rms"] = float(out[1])
+                return out
+
+            extractor.extract = extract
+            model.sample = sample
+            model.forward_text_inference_ratio_duration = text_condition
+            dialog.torchaudio.save, dialog.cross_fade_concat, dialog.rms_norm = save, concat, rms
+            prompt_text = f"[S1]{a_text}[S2]{b_text}" if len(keys) == 2 else f"[S1] {a_text} [S2] {b_text}"
+            prompt_wav = [str(w.out / wavs[k]) for k in keys]
+            common = dict(save_path="unused.wav", prompt_text=prompt_text,
+                          prompt_wav=prompt_wav if len(keys) == 2 else prompt_wav[0], text=DIALOG_TEXT,
+                          model=model, vocoder=vocoder, tokenizer=tokenizer, feature_extractor=extractor,
+                          device=torch.device("cpu"), num_step=DIALOG_STEPS, guidance_scale=DIALOG_GUIDANCE,
+                          speed=speed, t_shift=DIALOG_T_SHIFT, target_rms=TARGET_RMS, feat_scale=FEAT_SCALE,
+                          sampling_rate=24000, max_duration=100, remove_long_sil=False)
+            try:
+                if stereo:
+                    dialog.generate_sentence_stereo(**common, silence_wav=str(silence))
+                else:
+                    dialog.generate_sentence(**common)
+            finally:
+                del extractor.extract, model.sample, model.forward_text_inference_ratio_duration
+                dialog.torchaudio.save, dialog.cross_fade_concat, dialog.rms_norm = real_save, real_concat, real_rms
+
+            kw = seen["sample_kw"]
+            assert len(kw["tokens"]) == 1 and len(seen["chunks"]) == 1, "the fixture text is one chunk"
+            prompt_features = kw["prompt_features"][0]
+            # How far float32 rounding alone moves the reference's prompt features (make_features keeps this per
+            # value; here it stays far under 1e-3, so only its maximum is kept).
+            normed = seen["extract_input"]
+            extractor64 = VocosFbank(num_channels=extractor.num_channels)
+            extractor64.fbank = extractor64.fbank.double()
+            logmel64 = extractor64.extract(normed.double(), sampling_rate=24000) * FEAT_SCALE
+            float64_gap = float(np.abs(prompt_features.numpy() - logmel64.float().numpy()).max())
+            text_tokens = tokenizer.texts_to_tokens([dialog.add_punctuation(DIALOG_TEXT)])[0]
+            prompt_tokens = tokenizer.texts_to_tokens([dialog.add_punctuation(prompt_text)])[0]
+            final = seen["final"]
+            base = f"dialog/{name}"
+            cases.append({
+                "name": name, "variant": variant, "prompt": "split" if len(keys) == 2 else "merged",
+                "wavs": [wavs[k] for k in keys],
+                "transcripts": [a_text, b_text] if len(keys) == 2 else [prompt_text],
+                "prompt_text": prompt_text, "text": DIALOG_TEXT,
+                "num_step": DIALOG_STEPS, "guidance_scale": DIALOG_GUIDANCE, "t_shift": DIALOG_T_SHIFT, "speed": speed,
+                "text_tokens": text_tokens, "prompt_tokens": prompt_tokens,
+                "text_ids": kw["tokens"][0], "prompt_ids": kw["prompt_tokens"][0],
+                "prompt_rms": seen["prompt_rms"], "prompt_frames": int(prompt_features.shape[0]), "frames": int(seen["text_condition"].shape[1]),
+                "prompt_features": w.npy(base + ".prompt_features.npy", prompt_features.numpy()),
+                "prompt_features_float64_gap": float64_gap,
+                "text_condition": w.npy(base + ".text_condition.npy", seen["text_condition"][0].numpy()),
+                "noise": w.npy(base + ".noise.npy", seen["noise"][0].numpy()),
+                "features": w.npy(base + ".features.npy", seen["features"][0].numpy()),
+                "vocoded_samples": int(seen["chunks"][0].shape[-1]),
+                "waveform": w.npy(base + ".waveform.npy", final.numpy()),
+            })
+            print(f"{name}: prompt {prompt_features.shape[0]} frames, {len(kw['prompt_tokens'][0])}+{len(kw['tokens'][0])} tokens, "
+                  f"{seen['text_condition'].shape[1]} frames, waveform {tuple(final.shape)}, "
+                  f"max float64 gap in prompt features {float64_gap:.2e}")
+        del model
+    w.manifest["dialog"] = {
+        "seed": seed, "noise_seed": 2024,
+        "made_with": {"zipvoice": git_head(zipvoice_src), "graphs": "tools/export/make.sh --random-weights (seed above)",
+                      "vocoder": "realshape Vocos (shared/tools/realshape, same seed)",
+                      "espeak-ng": subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True).stdout.strip(),
+                      "torch": torch.__version__, "torchaudio": __import__("torchaudio").__version__,
+                      "pydub": importlib.metadata.version("pydub"), "inflect": importlib.metadata.version("inflect"),
+                      "piper_phonemize": "stand-in on libespeak-ng 1.51 (make_fixtures.py piper_phonemize_stand_in)",
+                      "script": "tools/reference/make_fixtures.py --only dialog"},
+        "silence_wav": "digital silence (upstream's assets/silence.wav is room tone; the service uses zeros)",
+        "cases": cases}
+
+
 # --------------------------------------------------------------------------- main
 
 def main():
@@ -568,9 +877,11 @@ def main():
     ap.add_argument("--vocos", required=True)
     ap.add_argument("--kokoro", required=True)
     ap.add_argument("--realshape", help="folder of the realshape models (make.sh's OUT); omit to skip the whole-sample cases")
+    ap.add_argument("--dialog", help="folder with zipvoice_dialog/ and zipvoice_dialog_stereo/ from tools/export/make.sh "
+                    "--random-weights; omit to skip the dialog cases")
     ap.add_argument("--seed", type=int, default=1234, help="the realshape SEED the models were built with")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "tests/TtsService.Tests/Fixtures/reference"))
-    ap.add_argument("--only", nargs="*", help="features pipeline timesteps istft kokoro whole")
+    ap.add_argument("--only", nargs="*", help="features pipeline timesteps istft kokoro whole dialog")
     args = ap.parse_args()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
 
@@ -587,7 +898,7 @@ def main():
     manifest_path = out / "manifest.json"
     if manifest_path.exists():
         w.manifest = json.loads(manifest_path.read_text())
-    only = set(args.only or ["features", "pipeline", "timesteps", "istft", "kokoro", "whole"])
+    only = set(args.only or ["features", "pipeline", "timesteps", "istft", "kokoro", "whole", "dialog"])
     w.manifest["made_with"] = {
         "zipvoice": git_head(args.zipvoice), "vocos": git_head(args.vocos), "kokoro": git_head(args.kokoro),
         "torch": torch.__version__, "torchaudio": __import__("torchaudio").__version__,
@@ -605,6 +916,8 @@ def main():
         make_kokoro(w, ko)
     if "whole" in only and args.realshape:
         make_whole(w, Path(args.realshape), args.seed, vc)
+    if "dialog" in only and args.dialog:
+        make_dialog(w, Path(args.dialog), args.seed, vc, args.zipvoice)
     manifest_path.write_text(json.dumps(w.manifest, indent=1, ensure_ascii=False) + "\n")
     print(f"wrote {out}")
 

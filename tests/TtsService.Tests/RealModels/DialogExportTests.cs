@@ -5,6 +5,7 @@ using TtsService.Configuration;
 using TtsService.Inference;
 using TtsService.Inference.ZipVoice;
 using TtsService.Inference.ZipVoice.Dialog;
+using TtsService.Tests.Reference;
 using TtsService.Tests.ZipVoice;
 using TtsService.Text.Espeak;
 using TtsService.Text.Normalization;
@@ -27,22 +28,31 @@ public sealed class DialogExportTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>models_dir/zipvoice/&lt;variant&gt;/ linked to the export, plus a vocoder; null (with the reason) when there is nothing to test.</summary>
-    private string? Assemble(string variant, out string? skip)
+    private string? Assemble(string variant, out string? skip) => Assemble(_dir, variant, out _realVocoder, out skip);
+
+    /// <summary>
+    /// Makes <paramref name="dir"/> a models_dir for <paramref name="variant"/>: zipvoice/&lt;variant&gt;/ linked to the export in
+    /// <c>TTS_DIALOG_MODELS_DIR</c>, vocos/vocos_24khz.onnx linked to the one beside the export or in <c>TTS_REALSHAPE_DIR</c>
+    /// (<paramref name="realVocoder"/>), else the Vocos stand-in. Null, with the reason, when there is no export to test.
+    /// </summary>
+    public static string? Assemble(string dir, string variant, out bool realVocoder, out string? skip)
     {
         skip = null;
+        realVocoder = false;
         var root = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrWhiteSpace(root)) { skip = $"{Variable} is not set: point it at tools/export's output folder to test the exported dialog graphs."; return null; }
         var source = Path.Combine(root, variant);
         if (!File.Exists(Path.Combine(source, "fm_decoder.onnx"))) { skip = $"{source} has no export of {variant}."; return null; }
-        var target = Directory.CreateDirectory(Path.Combine(_dir, "zipvoice", variant)).FullName;
+        var target = Directory.CreateDirectory(Path.Combine(dir, "zipvoice", variant)).FullName;
         foreach (var file in Directory.GetFiles(source)) File.CreateSymbolicLink(Path.Combine(target, Path.GetFileName(file)), file);
-        var vocos = new[] { root, Environment.GetEnvironmentVariable("TTS_REALSHAPE_DIR") ?? "" }
+        var vocos = new[] { root, Environment.GetEnvironmentVariable(WholeSampleReferenceTests.Variable) ?? "" }
             .Select(d => Path.Combine(d, "vocos", "vocos_24khz.onnx")).FirstOrDefault(File.Exists);
-        Directory.CreateDirectory(Path.Combine(_dir, "vocos"));
-        if (vocos is not null) File.CreateSymbolicLink(Path.Combine(_dir, "vocos", "vocos_24khz.onnx"), vocos);
-        else VocosStandin.Write(_dir);
-        _realVocoder = vocos is not null;
-        return _dir;
+        Directory.CreateDirectory(Path.Combine(dir, "vocos"));
+        var link = Path.Combine(dir, "vocos", "vocos_24khz.onnx");
+        if (vocos is not null) { if (!File.Exists(link)) File.CreateSymbolicLink(link, vocos); }
+        else if (!File.Exists(link)) VocosStandin.Write(dir);
+        realVocoder = vocos is not null;
+        return dir;
     }
 
     private static VoicePrompt Tone(string transcript, string key, float frequency) =>

@@ -185,4 +185,30 @@ public sealed class DialogBackendTests : IDisposable
             Assert.Equal(BackendState.Unavailable, backend.Status.State);
         }
     }
+
+    /// <summary>
+    /// The dialog models follow PyTorch's ZipVoice.sample (infer_zipvoice_dialog.py): F = P + ceil(P / Tp · T / speed),
+    /// not the graph's onnx_export.py rule ceil(P / Tp · (Tp + T) / speed), which also shrinks the prompt's frames. The
+    /// numbers are the dialog reference fixture's mono_split case (speed 1.25): 126 frames, where the graph alone gives 108.
+    /// </summary>
+    [SkippableFact]
+    public void At_other_speeds_the_dialog_text_encoder_gives_generate_sentences_frame_count()
+    {
+        SkipWithoutEspeak();
+        DialogStandin.Write(_models.ModelsDir);
+        using var backend = Backend();
+        var variant = backend.LoadedVariant("zipvoice_dialog")!;
+        var prompt = Enumerable.Range(1, 26).Select(i => (long)i).ToArray();
+        var text = Enumerable.Range(1, 12).Select(i => (long)i).ToArray();
+        Assert.Equal(126, ZipVoiceBackend.DialogFrames(92, 26, 12, 1.25f));
+        ZipVoiceBackend.EncodeText(variant, text, prompt, 92, 1.25f, out var frames);
+        Assert.Equal(126, frames);
+        variant.Model.EncodeText(text, prompt, 92, 1.25f, out var graphFrames);
+        Assert.Equal(108, graphFrames);
+        foreach (var speed in new[] { 0.5f, 0.8f, 1f, 1.1f, 1.5f, 2f })
+        {
+            ZipVoiceBackend.EncodeText(variant, text, prompt, 92, speed, out frames);
+            Assert.Equal(92 + (int)MathF.Ceiling(92f / 26 * 12 / speed), frames);
+        }
+    }
 }

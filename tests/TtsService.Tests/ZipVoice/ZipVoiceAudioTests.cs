@@ -68,4 +68,30 @@ public sealed class ZipVoiceAudioTests
         var silent = Quiet(1);
         Assert.Same(silent, ZipVoiceAudio.RemoveSilence(silent, Rate, onlyEdge: true));
     }
+
+    /// <summary>
+    /// pydub slices in whole milliseconds, so upstream's remove_silence returns round(1000 · n / rate) ms of audio, cut or
+    /// padded with zeros. Lengths from k2-fsa/ZipVoice utils/infer.py remove_silence with Debian's pydub 0.24.1 on a
+    /// 0.25-amplitude 300 Hz tone of n samples at 24 kHz (only_edge; then not only_edge with trail_sil=200; then the
+    /// tone in two channels, only_edge). The dialog reference fixtures found this: a prompt of 20053 samples came back
+    /// 11 samples longer, and its prompt_rms differed by 2e-4.
+    /// </summary>
+    [Theory]
+    [InlineData(20053, 20064, 24862)]
+    [InlineData(20050, 20040, 24838)]
+    [InlineData(20052, 20064, 24862)]
+    [InlineData(20060, 20064, 24862)]
+    public void Remove_silence_returns_whole_milliseconds_as_pydub_slices(int n, int edges, int withPrompt)
+    {
+        var tone = Enumerable.Range(0, n).Select(i => (float)(0.25 * Math.Sin(2 * Math.PI * 300 * i / Rate))).ToArray();
+        var trimmed = ZipVoiceAudio.RemoveSilence(tone, Rate, onlyEdge: true);
+        Assert.Equal(edges, trimmed.Length);
+        Assert.Equal(tone.AsSpan(0, Math.Min(n, edges)).ToArray(), trimmed.AsSpan(0, Math.Min(n, edges)).ToArray());
+        Assert.All(trimmed.Skip(n), s => Assert.Equal(0f, s));
+        Assert.Equal(withPrompt, ZipVoiceAudio.RemoveSilence(tone, Rate, onlyEdge: false, trailingSilenceMs: 200).Length);
+        var stereo = TtsService.Inference.ZipVoice.Dialog.StereoAudio.Interleave(tone, tone.Select(v => v / 2).ToArray());
+        Assert.Equal(2 * edges, TtsService.Inference.ZipVoice.Dialog.StereoAudio.RemoveSilence(stereo, Rate, onlyEdge: true).Length);
+        // A streamed chunk whose end is not trimmed keeps its length: the rounding belongs to the output's end.
+        Assert.Equal(n, ZipVoiceAudio.RemoveSilence(tone, Rate, onlyEdge: true, trimEnd: false).Length);
+    }
 }

@@ -55,9 +55,16 @@ public static class ZipVoiceAudio
     /// and trailing silence beyond 100 ms is cut (remove_silence_edges), and
     /// <paramref name="trailingSilenceMs"/> of silence is appended. All-silent audio is returned as is.
     /// </summary>
+    /// <remarks>
+    /// pydub slices in whole milliseconds: <c>audio[start:]</c> (remove_silence_edges) and split_on_silence's last
+    /// slice end at <c>len(audio)</c>, the length rounded to a whole ms, so the audio is first cut or padded with zeros
+    /// to that length (<see cref="PydubWholeMilliseconds"/>) when its end is trimmed. A streamed request's last chunk
+    /// is rounded on its own length, not the whole output's (at most half a millisecond apart).
+    /// </remarks>
     public static float[] RemoveSilence(float[] audio, int sampleRate, bool onlyEdge, int trailingSilenceMs = 0, bool trimStart = true, bool trimEnd = true)
     {
         var wave = onlyEdge ? audio : RemoveLongSilences(audio, sampleRate);
+        if (trimEnd) wave = PydubWholeMilliseconds(wave, 1, sampleRate);
         var step = sampleRate / 100;
         var start = trimStart ? Math.Max(0, LeadingSilence(wave, step, forward: true) - sampleRate / 10) : 0;
         var end = trimEnd ? wave.Length - Math.Max(0, LeadingSilence(wave, step, forward: false) - sampleRate / 10) : wave.Length;
@@ -77,6 +84,22 @@ public static class ZipVoiceAudio
     {
         var frames = (long)ms * 11025 / 1000;
         return frames <= 0 ? 0 : (int)((frames - 1) * sampleRate / 11025 + 1);
+    }
+
+    /// <summary>
+    /// <paramref name="audio"/> (<paramref name="channels"/> interleaved) cut or padded with zeros to what pydub's
+    /// <c>segment[start:]</c> returns: <c>len(segment)</c> is <c>round(1000 · frames / rate)</c> ms (Python's round,
+    /// half to even), and that many ms are <c>int(ms · rate / 1000)</c> frames; missing frames are filled with silence.
+    /// </summary>
+    internal static float[] PydubWholeMilliseconds(float[] audio, int channels, int sampleRate)
+    {
+        var frames = audio.Length / channels;
+        var ms = Math.Round(1000 * ((double)frames / sampleRate), MidpointRounding.ToEven);
+        var target = (int)(ms * sampleRate / 1000.0);
+        if (target == frames) return audio;
+        var result = new float[target * channels];
+        Array.Copy(audio, result, Math.Min(audio.Length, result.Length));
+        return result;
     }
 
     /// <summary>pydub detect_leading_silence: samples of 10 ms chunks below the threshold from one end.</summary>

@@ -19,6 +19,23 @@ public sealed partial class ZipVoiceBackend
     private IAsyncEnumerable<AudioChunk> SynthesizeDialog(ZipVoiceVariant variant, ZipVoiceRequest request, SamplerOptions options,
         CancellationToken cancellationToken)
     {
+        var plan = PlanDialog(variant, request);
+        var removeLongSilence = request.RemoveLongSilence ?? _settings.ZipvoiceRemoveLongSilence;
+        var turns = DialogText.TurnsOfChunks(plan.Chunks, DialogText.Turns(request.Text));
+        // No early first-words call: a dialogue chunk starts at [S1], and a cut inside a turn would lose the turn's speaker.
+        return Run(variant, plan.Prompt, plan.PromptIds, plan.Chunks, earlyCut: null, request.Speed, options, removeLongSilence, request.Work, cancellationToken, turns);
+    }
+
+    /// <summary>What a dialog request is turned into before any inference: the prompt's features, the prompt's and the text's tokens, and the chunks.</summary>
+    internal sealed record DialogPlan(PromptFeatures Prompt, List<string> PromptTokens, long[] PromptIds, List<string> TextTokens, List<List<string>> Chunks);
+
+    /// <summary>
+    /// generate_sentence's front half: the merged prompt's transcription or the split prompts' joined one, validated;
+    /// the prompt features (<see cref="DialogPromptFor"/>); both texts tokenized by DialogTokenizer's rules; the text cut
+    /// at [S1] within the 40 s budget. 400s for a request the dialog models cannot speak.
+    /// </summary>
+    internal DialogPlan PlanDialog(ZipVoiceVariant variant, ZipVoiceRequest request)
+    {
         DialogText.Validate(request.Text, "input");
         var second = request.SecondPrompt;
         string transcript;
@@ -49,11 +66,7 @@ public sealed partial class ZipVoiceBackend
         if (variant.Tokenizer.TokensToIds(textTokens).Length == 0) throw new InvalidRequestException("input gives no tokens this model knows.", "input");
         var maxTokens = ZipVoiceChunker.MaxTokens(prompt.Seconds, promptTokens.Count, request.Speed,
             request.MaxDuration is > 0 ? request.MaxDuration.Value : DialogText.ChunkSeconds);
-        var chunks = DialogText.Chunk(textTokens, maxTokens);
-        var removeLongSilence = request.RemoveLongSilence ?? _settings.ZipvoiceRemoveLongSilence;
-        var turns = DialogText.TurnsOfChunks(chunks, DialogText.Turns(request.Text));
-        // No early first-words call: a dialogue chunk starts at [S1], and a cut inside a turn would lose the turn's speaker.
-        return Run(variant, prompt, promptIds, chunks, earlyCut: null, request.Speed, options, removeLongSilence, request.Work, cancellationToken, turns);
+        return new DialogPlan(prompt, promptTokens, promptIds, textTokens, DialogText.Chunk(textTokens, maxTokens));
     }
 
     /// <summary>A dialogue chunk's text as written, its turns marked; null outside a dialogue.</summary>

@@ -185,6 +185,9 @@ public sealed partial class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         return Slot(model).Load.Value;
     }
 
+    /// <summary>The variant the backend synthesizes with (loaded if need be), or null: tests reach its sampler through it.</summary>
+    internal ZipVoiceVariant? LoadedVariant(string model) => Get(model.Trim().ToLowerInvariant()).Variant;
+
     private (ZipVoiceVariant?, string?) Load(string model)
     {
         try
@@ -344,7 +347,7 @@ public sealed partial class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         float[] text;
         int frames;
         using (SpeechTracing.Source.StartActivity(SpeechTracing.TextEncoder))
-            text = variant.Model.EncodeText(ids, promptIds, prompt.Frames, speed, out frames);
+            text = EncodeText(variant, ids, promptIds, prompt.Frames, speed, out frames);
         if (frames <= prompt.Frames)
             throw new UnprocessableException($"The text encoder gave {frames} frames for a {prompt.Frames}-frame prompt: nothing left to generate (speed too high?).", "input", "unprocessable_text");
         float[] features;
@@ -355,6 +358,35 @@ public sealed partial class ZipVoiceBackend : IZipVoiceSynthesizer, IDisposable
         using (SpeechTracing.Source.StartActivity(SpeechTracing.Vocoder))
             return variant.Channels == 2 ? VocodeStereo(variant, features) : variant.Vocoder.Synthesize(features, features.Length / dim, dim);
     }
+
+    /// <summary>
+    /// The text encoder: <c>text_condition</c> [F, feat_dim] and F. The graphs compute F by onnx_export.py's
+    /// <c>OnnxTextModel</c>: ceil(P / Tp · (Tp + T) / speed), which is infer_zipvoice_onnx.py's rule (zipvoice,
+    /// zipvoice_distill). The dialog models' reference is PyTorch's <c>ZipVoice.sample</c>
+    /// (infer_zipvoice_dialog.py), whose <c>forward_text_inference_ratio_duration</c> keeps the prompt's P frames and
+    /// scales only the text's: F = P + ceil(P / Tp · T / speed) (<see cref="DialogFrames"/>); the two differ whenever
+    /// speed ≠ 1 (at 1.25 a 92-frame prompt of 26 tokens and 12 text tokens: 108 frames against 126, a third of the
+    /// speech). For a dialog variant the graph is therefore fed the speed that makes its rule give that F.
+    /// </summary>
+    internal static float[] EncodeText(ZipVoiceVariant variant, long[] ids, long[] promptIds, int promptFrames, float speed, out int frames)
+    {
+        if (!variant.IsDialog) return variant.Model.EncodeText(ids, promptIds, promptFrames, speed, out frames);
+        var target = DialogFrames(promptFrames, promptIds.Length, ids.Length, speed);
+        // The graph's ceil((P / Tp · (Tp + T)) / s), with (P / Tp · (Tp + T)) / s landing half a frame under target.
+        var total = (float)promptFrames / promptIds.Length * (promptIds.Length + ids.Length);
+        var text = variant.Model.EncodeText(ids, promptIds, promptFrames, total / (target - 0.5f), out frames);
+        if (frames != target)
+            throw new InvalidDataException($"{Path.GetFileName(variant.Model.TextEncoderPath)} gave {frames} frames where generate_sentence's rule gives {target}: " +
+                                           "not a text encoder with onnx_export.py's duration rule (tools/export writes one).");
+        return text;
+    }
+
+    /// <summary>
+    /// ZipVoice.forward_text_inference_ratio_duration's frame count, in float32 as PyTorch computes it:
+    /// P + ceil(P / Tp · T / speed).
+    /// </summary>
+    internal static int DialogFrames(int promptFrames, int promptTokens, int tokens, float speed) =>
+        promptFrames + (int)MathF.Ceiling((float)promptFrames / promptTokens * tokens / speed);
 
     /// <summary>Prompt features × feat_scale and the prompt's original RMS, cached by the prompt's cache key.</summary>
     public sealed record PromptFeatures(float[] Features, int Frames, float Rms, double Seconds);

@@ -42,7 +42,7 @@ public static class StereoAudio
         return power;
     }
 
-    /// <summary><see cref="ZipVoiceAudio.RemoveSilence"/> for interleaved stereo.</summary>
+    /// <summary><see cref="ZipVoiceAudio.RemoveSilence"/> for interleaved stereo (whole-millisecond length included).</summary>
     public static float[] RemoveSilence(float[] interleaved, int sampleRate, bool onlyEdge, int trailingSilenceMs = 0, bool trimStart = true, bool trimEnd = true)
     {
         var wave = interleaved;
@@ -52,6 +52,7 @@ public static class StereoAudio
             foreach (var (from, to) in ranges) kept.AddRange(interleaved.AsSpan(2 * from, 2 * (to - from)));
             wave = kept.ToArray();
         }
+        if (trimEnd) wave = ZipVoiceAudio.PydubWholeMilliseconds(wave, Channels, sampleRate);
         var power = FramePower(wave);
         var frames = power.Length;
         var step = sampleRate / 100;
