@@ -15,6 +15,8 @@ public sealed class OnnxSessions
     private static readonly Lock EnvironmentLock = new();
     /// <summary>Threads of the process-wide pool when this process created one; null when it did not.</summary>
     private static int? _sharedPoolThreads;
+    /// <summary>This process registered one CPU arena for every session (<see cref="TtsSettings.OnnxThreadsByLoad"/>).</summary>
+    private static bool _sharedArena;
 
     private readonly TtsSettings _settings;
     private readonly ILogger<OnnxSessions> _logger;
@@ -105,6 +107,16 @@ public sealed class OnnxSessions
             OrtEnv.CreateInstanceWithOptions(ref options);
             _sharedPoolThreads = threads;
             logger.LogInformation("ONNX Runtime shared intra-op pool: {Threads} threads, spinning {Spinning}", threads, settings.OnnxAllowSpinning);
+            if (settings.EffectiveThreadsByLoad && settings.OnnxMemoryArena)
+            {
+                // Two sessions per model would keep two arenas each as large as the model's largest call; one arena for
+                // every session holds only what the calls running at once need.
+                using var cpu = new OrtMemoryInfo("Cpu", OrtAllocatorType.ArenaAllocator, 0, OrtMemType.Default);
+                using var arena = new OrtArenaCfg(0, -1, -1, -1);
+                OrtEnv.Instance().CreateAndRegisterAllocator(cpu, arena);
+                _sharedArena = true;
+                logger.LogInformation("ONNX Runtime CPU arena shared by every session (onnx_threads_by_load)");
+            }
             return true;
         }
     }
@@ -177,6 +189,7 @@ public sealed class OnnxSessions
             EnableMemoryPattern = false,
             EnableCpuMemArena = _settings.OnnxMemoryArena,
         };
+        if (_sharedArena && _settings.OnnxMemoryArena) options.AddSessionConfigEntry("session.use_env_allocators", "1");
         if (_shared && !ownSingleThread)
         {
             options.DisablePerSessionThreads();
