@@ -44,18 +44,24 @@ public sealed class OnnxSessions
     public (LoadAwareSession Session, bool OnCuda) OpenLoadAware(string path)
     {
         var (main, onCuda) = Open(path);
-        if (onCuda || !_byLoad) return (new LoadAwareSession(main, null, static () => false), onCuda);
         try
         {
-            var underLoad = new InferenceSession(path, BaseOptions(ownSingleThread: true));
-            _logger.LogInformation("Loaded {Model} a second time with 1 intra-op thread, for calls under load (onnx_threads_by_load)", Path.GetFileName(path));
-            return (new LoadAwareSession(main, underLoad, Crowded), false);
+            return (WithUnderLoad(main, path, onCuda), onCuda);
         }
         catch
         {
             main.Dispose();
             throw;
         }
+    }
+
+    /// <summary><paramref name="main"/> (opened from <paramref name="path"/>), with its 1-thread twin when onnx_threads_by_load applies.</summary>
+    public LoadAwareSession WithUnderLoad(InferenceSession main, string path, bool onCuda)
+    {
+        if (onCuda || !_byLoad) return new LoadAwareSession(main, null, static () => false);
+        var underLoad = new InferenceSession(path, BaseOptions(ownSingleThread: true));
+        _logger.LogInformation("Loaded {Model} a second time with 1 intra-op thread, for calls under load (onnx_threads_by_load)", Path.GetFileName(path));
+        return new LoadAwareSession(main, underLoad, Crowded);
     }
 
     private bool Crowded() => _limiter is { } limiter && IsCrowded(limiter);

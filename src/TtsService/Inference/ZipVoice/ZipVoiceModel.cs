@@ -72,7 +72,7 @@ public sealed class ZipVoiceModel : IDisposable
         if (!sessions.ThreadsByLoad || OnCuda) return;
         try
         {
-            _decoderSessions = sessions.OpenLoadAware(decoderPath).Session;
+            _decoderSessions = sessions.WithUnderLoad(Decoder, decoderPath, onCuda: false);
         }
         catch
         {
@@ -197,7 +197,7 @@ public sealed class ZipVoiceModel : IDisposable
     public void Dispose()
     {
         TextEncoder.Dispose();
-        Decoder.Dispose();
-        _decoderSessions?.Dispose();
+        if (_decoderSessions is not null) _decoderSessions.Dispose(); // its main session is Decoder
+        else Decoder.Dispose();
     }
 }
