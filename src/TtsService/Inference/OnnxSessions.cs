@@ -34,6 +34,13 @@ public sealed class OnnxSessions
         _byLoad = settings.EffectiveThreadsByLoad && _shared && _sharedPoolThreads > 1 && limiter is not null;
     }
 
+    /// <summary>
+    /// Tests force <paramref name="threadsByLoad"/>: the process-wide pool's size is decided by whichever host came first,
+    /// so a test host cannot count on a multi-thread pool.
+    /// </summary>
+    internal OnnxSessions(TtsSettings settings, ILogger<OnnxSessions> logger, InferenceLimiter limiter, bool threadsByLoad)
+        : this(settings, logger, limiter) => _byLoad = threadsByLoad;
+
     /// <summary>onnx_threads_by_load is in effect: CPU models get a 1-thread session for calls under load.</summary>
     public bool ThreadsByLoad => _byLoad;
 

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using StandinModels;
 using TtsService.Configuration;
 using TtsService.Inference;
+using TtsService.Inference.ZipVoice;
 
 namespace TtsService.Tests.Inference;
 
@@ -69,5 +71,40 @@ public sealed class LoadAwareSessionTests : IDisposable
         // Calls that overlap keep to a core each, so a request may run two side by side (the early ZipVoice call).
         var limiter = new InferenceLimiter(new TtsSettings { OnnxThreadsByLoad = true, OnnxIntraOpThreads = 2, MaxConcurrentInferences = 2 });
         Assert.Equal(2, limiter.CallsInFlightPerRequest);
+    }
+
+    [Fact]
+    public async Task The_ZipVoice_decoder_gets_a_one_thread_twin_that_samples_the_same_features()
+    {
+        ZipVoiceStandin.Write(_models, "zipvoice", ZipVoiceLayout.ZipVoiceExport, ZipVoiceVelocity.Affine);
+        var files = ZipVoiceVariant.Locate(_models, "zipvoice");
+        var settings = new TtsSettings { MaxConcurrentInferences = 2, OnnxThreadsByLoad = true, OnnxIntraOpThreads = 2 };
+        var limiter = new InferenceLimiter(settings);
+        var sessions = new OnnxSessions(settings, NullLogger<OnnxSessions>.Instance, limiter, threadsByLoad: true);
+        Assert.True(sessions.ThreadsByLoad);
+        using var model = new ZipVoiceModel(files.TextEncoder, files.Decoder, sessions);
+        using var sampler = new FlowMatchingSampler(model);
+        const int frames = 30, promptFrames = 10, dim = ZipVoiceStandin.FeatDim;
+        var text = Enumerable.Range(0, frames * dim).Select(i => 0.01f * (i % 7) - 0.02f).ToArray();
+        var prompt = Enumerable.Range(0, promptFrames * dim).Select(i => 0.05f * MathF.Sin(i)).ToArray();
+        (InferenceSession Session, float[] Features) Call() =>
+            (model.DecoderForStep, sampler.Sample(text, frames, prompt, promptFrames, new SamplerOptions(6, 1.5f, 0.5f, 42)));
+
+        // Alone: the decoder opened for the shared pool.
+        var alone = await limiter.RunAsync(Call, CancellationToken.None);
+        Assert.Same(model.Decoder, alone.Session);
+
+        // Beside another call: its 1-thread twin, a separate session of the same file, and the same features.
+        var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var other = limiter.RunAsync(() => gate.Task.Result, CancellationToken.None);
+        while (limiter.Running != 1) await Task.Delay(5);
+        var crowded = await limiter.RunAsync(Call, CancellationToken.None);
+        gate.SetResult(0);
+        await other;
+        Assert.NotSame(model.Decoder, crowded.Session);
+        Assert.Equal(model.Decoder.InputNames, crowded.Session.InputNames);
+        Assert.Equal(alone.Features.Length, crowded.Features.Length);
+        Assert.True(alone.Features.Zip(crowded.Features, (a, b) => MathF.Abs(a - b)).Max() < 1e-5f);
+        Assert.Contains(alone.Features, f => MathF.Abs(f) > 0.01f);
     }
 }
