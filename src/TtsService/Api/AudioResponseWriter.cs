@@ -51,8 +51,8 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
             if (copy is not null) http.Response.Headers["X-Download-Path"] = $"/v1/download/{copy.Name}";
             // Same format: the copy is the response's bytes. Another format: its own encoder on the same samples.
             var copyTarget = copy is null ? null : new CopyTarget(copy.Stream, savedFormat == output.Format ? null : savedFormat);
-            await WriteChunksAsync(http.Response, NextAsync, first, output, () => FirstBytes(started, speech.Backend), copyTarget, cancellationToken);
-            if (copy is not null) await copy.CommitAsync(cancellationToken);
+            await WriteChunksAsync(http.Response, NextAsync, first, output, () => FirstBytes(started, speech.Backend), copyTarget,
+                copy is null ? null : () => copy.CommitAsync(cancellationToken), cancellationToken);
         }
         finally
         {
@@ -73,8 +73,10 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
         encode();
     }
 
+    /// <param name="commitCopy">Publishes the saved copy: called once it is whole and before the response can end, so a
+    /// client that has the whole response can fetch the link at once (from any replica).</param>
     private async Task WriteChunksAsync(HttpResponse response, Func<ValueTask<AudioChunk?>> next, AudioChunk first, AudioOutput output,
-        Action firstBytes, CopyTarget? copyTarget, CancellationToken cancellationToken)
+        Action firstBytes, CopyTarget? copyTarget, Func<Task>? commitCopy, CancellationToken cancellationToken)
     {
         var copy = copyTarget is { TranscodeTo: null } ? copyTarget.Stream : null;
         var framing = ResponseFraming.For(output);
@@ -110,6 +112,7 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
             Encode(() => encoder.Complete(buffer));
             await SendAsync(null);
             if (transcoder is not null) await transcoder.CompleteAsync(cancellationToken);
+            if (commitCopy is not null) await commitCopy();
             await framing.EndAsync(response, cancellationToken);
             return;
         }
@@ -134,6 +137,7 @@ public sealed class AudioResponseWriter(AudioEncoderFactory encoders, DownloadSt
             }
         }
         if (copy is not null) await copy.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        if (commitCopy is not null) await commitCopy();
         firstBytes();
         using (SpeechTracing.Source.StartActivity(SpeechTracing.Write))
             await framing.WriteWholeAsync(response, buffer.WrittenMemory, chunks, cancellationToken);

@@ -103,4 +103,43 @@ public sealed class AudioResponseWriterTests : IDisposable
         _meters.Dispose();
         try { Directory.Delete(_downloads, recursive: true); } catch (IOException) { }
     }
+
+    /// <summary>A response body that notes, at each write, whether the download copy is already published.</summary>
+    private sealed class CopyWatchingBody(string downloads) : MemoryStream
+    {
+        public List<bool> PublishedAtWrite { get; } = [];
+
+        private bool Published() => Directory.GetFiles(downloads).Any(f => !f.EndsWith(PendingDownload.PartialSuffix, StringComparison.Ordinal));
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            PublishedAtWrite.Add(Published());
+            base.Write(buffer, offset, count);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            PublishedAtWrite.Add(Published());
+            return base.WriteAsync(buffer, offset, count, cancellationToken);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            PublishedAtWrite.Add(Published());
+            return base.WriteAsync(buffer, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task A_whole_file_publishes_its_download_copy_before_the_client_can_have_the_last_byte()
+    {
+        // A client that has the whole response may fetch X-Download-Path at once, from this replica or another.
+        var body = new CopyWatchingBody(_downloads);
+        var http = new DefaultHttpContext { Response = { Body = body } };
+        await Writer().WriteAsync(http, new SpokenAudio("writer-test", StereoChunks()),
+            new AudioOutput(AudioFormat.Wav, Stream: false, SaveCopy: true));
+        Assert.NotEmpty(body.PublishedAtWrite);
+        Assert.True(body.PublishedAtWrite[^1], "the last bytes went out before the copy was published");
+        Assert.StartsWith("/v1/download/", http.Response.Headers["X-Download-Path"].ToString());
+    }
 }
