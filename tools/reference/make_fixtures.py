@@ -472,6 +472,13 @@ def read_tokens(path: Path):
     return token2id
 
 
+def export_tool():
+    """tools/export/export_dialog.py as a module (its read_tokens and decorrelate_)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "export"))
+    import export_dialog
+    return export_dialog
+
+
 @torch.no_grad()
 def realshape_zipvoice(variant: str, models: Path, seed: int):
     """The realshape export's model (shared/tools/realshape/export_zipvoice.py): same construction
@@ -485,14 +492,7 @@ def realshape_zipvoice(variant: str, models: Path, seed: int):
     token2id = read_tokens(models / variant / "tokens.txt")
     tok = {"vocab_size": len(token2id), "pad_id": token2id["_"]}
     model = (ZipVoice if variant == "zipvoice" else ZipVoiceDistill)(**config["model"], **tok)
-    g = torch.Generator().manual_seed(seed + 1)
-    for _, p in model.named_parameters():
-        noise = torch.randn(p.shape, generator=g, dtype=p.dtype)
-        std = p.std().item() if p.numel() > 1 else 0.0
-        if std > 0:
-            p.copy_(noise * std + p.mean())
-        else:
-            p.add_(noise * max(p.abs().mean().item() * 0.01, 1e-3))
+    export_tool().decorrelate_(model, seed)  # realshape's per-tensor resampling, which tools/export restates
     model.eval()
     convert_scaled_to_non_scaled(model, inplace=True, is_onnx=True)
     return model, token2id
@@ -676,8 +676,7 @@ def dialog_model(variant: str, models: Path, seed: int):
     """tools/export/export_dialog.py --random-weights's model: its own read_tokens and decorrelate_, in its order
     (torch.manual_seed(seed), upstream's class from model.json + the token table's ids, decorrelate_(seed)). Not
     converted (convert_scaled_to_non_scaled): generate_sentence runs upstream's module as it is."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "export"))
-    import export_dialog
+    export_dialog = export_tool()
     from zipvoice.models.zipvoice_dialog import ZipVoiceDialog, ZipVoiceDialogStereo
 
     token2id = export_dialog.read_tokens(models / variant / "tokens.txt")

@@ -33,19 +33,12 @@ public sealed class ElevenLabsMultiContextTests(StreamingService service) : ICla
 
         var audio = new Dictionary<string, long>();
         var finals = new List<string>();
-        var buffer = new byte[1 << 20];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
-            using var frame = new MemoryStream();
-            WebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer, timeout.Token);
-                frame.Write(buffer, 0, result.Count);
-            } while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-            if (result.MessageType == WebSocketMessageType.Close) break;
-            var data = JsonDocument.Parse(frame.ToArray()).RootElement;
+            var (type, message) = await socket.ReceiveMessageAsync(timeout.Token);
+            if (type == WebSocketMessageType.Close) break;
+            var data = JsonDocument.Parse(message).RootElement;
             var context = data.GetProperty("contextId").GetString()!;
             if (data.GetProperty("isFinal").GetBoolean()) { finals.Add(context); continue; }
             audio[context] = audio.GetValueOrDefault(context) + Convert.FromBase64String(data.GetProperty("audio").GetString()!).Length;

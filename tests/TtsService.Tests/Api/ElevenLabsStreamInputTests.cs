@@ -29,19 +29,12 @@ public sealed class ElevenLabsStreamInputTests(StreamingService service) : IClas
         var audio = new MemoryStream();
         var received = new List<JsonElement>();
         var aligned = new StringBuilder();
-        var buffer = new byte[1 << 16];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
-            using var frame = new MemoryStream();
-            WebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer, timeout.Token);
-                frame.Write(buffer, 0, result.Count);
-            } while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-            if (result.MessageType == WebSocketMessageType.Close) break;
-            var data = JsonDocument.Parse(frame.ToArray()).RootElement.Clone();
+            var (type, message) = await socket.ReceiveMessageAsync(timeout.Token);
+            if (type == WebSocketMessageType.Close) break;
+            var data = JsonDocument.Parse(message).RootElement.Clone();
             received.Add(data);
             if (data.TryGetProperty("audio", out var a) && a.ValueKind == JsonValueKind.String) audio.Write(Convert.FromBase64String(a.GetString()!));
             if (data.TryGetProperty("normalizedAlignment", out var n) && n.ValueKind == JsonValueKind.Object)

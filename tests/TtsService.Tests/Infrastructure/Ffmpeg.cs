@@ -8,30 +8,22 @@ namespace TtsService.Tests.Infrastructure;
 public static class Ffmpeg
 {
     /// <summary>Decodes any audio file to mono float samples at <paramref name="sampleRate"/> (ffmpeg's resampler when needed).</summary>
-    public static float[] DecodeToFloat(byte[] encoded, int sampleRate = 24000, string? inputFormat = null)
-    {
-        var input = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllBytes(input, encoded);
-            var format = inputFormat is null ? "" : $"-f {inputFormat} -ar {sampleRate} -ac 1 ";
-            var bytes = Run("ffmpeg", $"-v error -nostdin {format}-i {input} -f f32le -ac 1 -ar {sampleRate} -");
-            var samples = new float[bytes.Length / 4];
-            Buffer.BlockCopy(bytes, 0, samples, 0, samples.Length * 4);
-            return samples;
-        }
-        finally { File.Delete(input); }
-    }
+    public static float[] DecodeToFloat(byte[] encoded, int sampleRate = 24000, string? inputFormat = null) =>
+        Decode(encoded, channels: 1, sampleRate, inputFormat);
 
     /// <summary>Decodes to interleaved float samples keeping <paramref name="channels"/> channels (raw pcm input: s16le at 24 kHz).</summary>
-    public static float[] DecodeInterleaved(byte[] encoded, int channels, string? inputFormat = null)
+    public static float[] DecodeInterleaved(byte[] encoded, int channels, string? inputFormat = null) =>
+        Decode(encoded, channels, 24000, inputFormat);
+
+    /// <summary>Interleaved float samples with <paramref name="channels"/> channels at <paramref name="sampleRate"/>; raw input is read as that too.</summary>
+    private static float[] Decode(byte[] encoded, int channels, int sampleRate, string? inputFormat)
     {
         var input = Path.GetTempFileName();
         try
         {
             File.WriteAllBytes(input, encoded);
-            var format = inputFormat is null ? "" : $"-f {inputFormat} -ar 24000 -ac {channels} ";
-            var bytes = Run("ffmpeg", $"-v error -nostdin {format}-i {input} -f f32le -ac {channels} -ar 24000 -");
+            var format = inputFormat is null ? "" : $"-f {inputFormat} -ar {sampleRate} -ac {channels} ";
+            var bytes = Run("ffmpeg", $"-v error -nostdin {format}-i {input} -f f32le -ac {channels} -ar {sampleRate} -");
             var samples = new float[bytes.Length / 4];
             Buffer.BlockCopy(bytes, 0, samples, 0, samples.Length * 4);
             return samples;

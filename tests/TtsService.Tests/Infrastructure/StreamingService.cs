@@ -88,15 +88,7 @@ public sealed class StreamClient(ClientWebSocket socket) : IAsyncDisposable
     public async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveAsync(TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, cts.Token);
-            if (result.MessageType == WebSocketMessageType.Close) return (WebSocketMessageType.Close, []);
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage) return (result.MessageType, message.ToArray());
-        }
+        return await socket.ReceiveMessageAsync(cts.Token);
     }
 
     /// <summary>The next JSON event (binary frames before it are returned in <paramref name="audio"/>).</summary>
@@ -149,5 +141,22 @@ public sealed class StreamClient(ClientWebSocket socket) : IAsyncDisposable
             catch (Exception e) when (e is WebSocketException or OperationCanceledException) { }
         }
         socket.Dispose();
+    }
+}
+
+public static class WebSocketMessages
+{
+    /// <summary>One whole message, however many frames it came in: (type, bytes); Close (and no bytes) when the peer closed.</summary>
+    public static async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveMessageAsync(this WebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close) return (WebSocketMessageType.Close, []);
+            message.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage) return (result.MessageType, message.ToArray());
+        }
     }
 }

@@ -1,5 +1,6 @@
 using TtsService.Errors;
 using TtsService.Inference.ZipVoice.Dialog;
+using TtsService.Speech;
 using TtsService.Text;
 
 namespace TtsService.Tests.ZipVoice;
@@ -53,7 +54,7 @@ public sealed class DialogTextTests
     [InlineData(" alice + bob ", new[] { "alice", "bob" })]
     [InlineData("a+b+c", new[] { "a", "b", "c" })]
     public void Two_or_more_names_are_a_split_prompt(string voice, string[] names) =>
-        Assert.Equal(names, DialogPrompts.SplitVoices(voice));
+        Assert.Equal(names, VoiceList.Split(voice));
 
     [Theory]
     [InlineData("alice")]
@@ -61,7 +62,7 @@ public sealed class DialogTextTests
     [InlineData("base64+UklGRg+/abc")]
     [InlineData("file+upload")]
     [InlineData(null)]
-    public void One_name_or_an_inline_prompt_is_one_prompt(string? voice) => Assert.Null(DialogPrompts.SplitVoices(voice));
+    public void One_name_or_an_inline_prompt_is_one_prompt(string? voice) => Assert.Null(VoiceList.Split(voice));
 
     [Fact]
     public void Each_chunk_gets_its_turns_weighed_by_tokens_with_the_words_as_written()

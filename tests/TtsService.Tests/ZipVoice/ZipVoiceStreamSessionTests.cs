@@ -72,18 +72,11 @@ public sealed class ZipVoiceStreamSessionTests : IDisposable
             await socket.SendAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message)), WebSocketMessageType.Text, true, CancellationToken.None);
         var audio = new MemoryStream();
         var final = false;
-        var buffer = new byte[1 << 20];
         while (true)
         {
-            using var frame = new MemoryStream();
-            WebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                frame.Write(buffer, 0, result.Count);
-            } while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-            if (result.MessageType == WebSocketMessageType.Close) break;
-            var data = JsonDocument.Parse(frame.ToArray()).RootElement;
+            var (type, message) = await socket.ReceiveMessageAsync(CancellationToken.None);
+            if (type == WebSocketMessageType.Close) break;
+            var data = JsonDocument.Parse(message).RootElement;
             if (data.TryGetProperty("audio", out var a) && a.ValueKind == JsonValueKind.String) audio.Write(Convert.FromBase64String(a.GetString()!));
             final |= data.TryGetProperty("isFinal", out var f) && f.ValueKind == JsonValueKind.True;
         }

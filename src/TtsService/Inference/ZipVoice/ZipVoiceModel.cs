@@ -69,10 +69,9 @@ public sealed class ZipVoiceModel : IDisposable
         : this(textEncoderPath, decoderPath, sessions.Open)
     {
         // The decoder is nearly all of ZipVoice's work: it alone gets a second session for calls under load.
-        if (!sessions.ThreadsByLoad || OnCuda) return;
         try
         {
-            _decoderSessions = sessions.WithUnderLoad(Decoder, decoderPath, onCuda: false);
+            _decoderSessions = sessions.WithUnderLoad(Decoder, decoderPath, OnCuda);
         }
         catch
         {

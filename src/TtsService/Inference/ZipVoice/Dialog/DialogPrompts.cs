@@ -18,9 +18,6 @@ public static partial class DialogPrompts
     [GeneratedRegex(@"^\s*\[S1\](?<first>.*?)\[S2\](?<second>.*)$", RegexOptions.Singleline)]
     private static partial Regex TwoTurns();
 
-    /// <summary>The voices of a split prompt (two or more), or null when <paramref name="voice"/> is one prompt.</summary>
-    public static IReadOnlyList<string>? SplitVoices(string? voice) => VoiceList.Split(voice);
-
     /// <summary>The request's prompt(s): the second is set for two voices. 400s for dialog forms sent to a single-speaker model.</summary>
     public static async Task<(VoicePrompt First, VoicePrompt? Second)> ResolveAsync(string model, IVoicePromptResolver prompts,
         SpeechRequest request, CancellationToken cancellationToken)
@@ -29,7 +26,7 @@ public static partial class DialogPrompts
         if (!dialogModel && DialogText.HasSpeakerMarks(request.Input))
             throw new InvalidRequestException(
                 $"{model} speaks one voice; input with [S1]/[S2] turns is a dialogue: use model zipvoice_dialog or zipvoice_dialog_stereo.", "model", "dialog_needs_dialog_model");
-        var names = SplitVoices(request.Voice);
+        var names = VoiceList.Split(request.Voice);
         if (names is null)
             return (await prompts.ResolveAsync(request.Voice ?? "", request.PromptText, request.PromptFile, cancellationToken), null);
         if (names.Count > 2)
